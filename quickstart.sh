@@ -1,0 +1,52 @@
+#!/bin/sh
+# The README's two commands, on a fresh Debian 12 machine, as root:
+#
+#   ./quickstart.sh demo   the lab: a simulated AWS side and a customer
+#                          gateway, both tunnels UP, then a failover
+#   ./quickstart.sh test   the whole test suite (unit, golden, fuzz smoke
+#                          runs under ASan/UBSan, and the lab)
+#
+# Each installs the Debian packages it needs (packaging/deps.sh), builds
+# out of tree in build/, and runs.
+set -eu
+top=$(cd "$(dirname "$0")" && pwd)
+cd "$top"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+build() {	# dir, configure args...
+	dir=$1; shift
+	if [ ! -x configure ] || [ configure.ac -nt configure ]; then
+		step "autoreconf"
+		autoreconf -fi >/dev/null
+	fi
+	mkdir -p "$dir"
+	if [ ! -f "$dir/Makefile" ] || [ configure -nt "$dir/Makefile" ]; then
+		step "configure $*"
+		(cd "$dir" && ../configure -q "$@")
+	fi
+	step "make ($dir)"
+	make -C "$dir" -j"$(nproc)" >/dev/null
+}
+
+case "${1:-}" in
+demo)
+	step "installing Debian packages (first run only; about a minute)"
+	packaging/deps.sh lab
+	build build
+	step "the lab"
+	exec tests/lab/demo.sh build
+	;;
+test)
+	step "installing Debian packages (first run only; about a minute)"
+	packaging/deps.sh lab
+	# Tests run under ASan/UBSan, and clang adds libFuzzer smoke runs.
+	build build-check CC=clang --enable-sanitizers --enable-fuzzing
+	step "make check"
+	make -C build-check check
+	;;
+*)
+	echo "usage: $0 demo|test" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,118 @@
+/*
+ * DOC: canonical configuration printer
+ *
+ * Prints the model in cgw.conf syntax with every setting explicit, so an
+ * operator sees the lifetimes and proposals that will really be used, and
+ * so that parse(print(conf)) gives the same model (the golden tests check
+ * this round trip).  cgwd -nv prints this; cgwctl import writes it.
+ */
+#include "conf/conf.h"
+
+static void
+print_addr(FILE *out, const char *indent, const char *kw, struct in_addr a)
+{
+	char buf[CGW_ADDRSTRLEN];
+
+	if (cgw_addr4_is_set(a))
+		fprintf(out, "%s%s %s\n", indent, kw, cgw_addr4_str(a, buf));
+}
+
+static void
+print_group(FILE *out, unsigned int g)
+{
+	if (g)
+		fprintf(out, "%u", g);
+	else
+		fputs("none", out);
+}
+
+static void
+print_tunnel(FILE *out, const struct cgw_conn_conf *c,
+    const struct cgw_tunnel_conf *t)
+{
+	const char *in = "\t\t";
+	char buf[CGW_ADDRSTRLEN];
+
+	fprintf(out, "\ttunnel %u {\n", t->index);
+	fprintf(out, "%sinterface %s\n", in, t->ifname);
+	print_addr(out, in, "aws-outside", t->aws_outside);
+	print_addr(out, in, "cgw-outside", t->cgw_outside);
+	print_addr(out, in, "local-address", t->local_address);
+	if (t->local_id)
+		fprintf(out, "%slocal-id \"%s\"\n", in, t->local_id);
+	if (t->inside.family)
+		fprintf(out, "%sinside %s\n", in, cgw_prefix_str(&t->inside, buf));
+	print_addr(out, in, "inside-local", t->inside_local);
+	print_addr(out, in, "inside-remote", t->inside_remote);
+	if (t->psk)
+		fprintf(out, "%spsk \"%s\"\n", in, t->psk);
+	fprintf(out, "%sike-version %u\n", in, t->ike_version);
+	fprintf(out, "%sphase1 encryption %s integrity %s dh-group ", in,
+	    cgw_encr_name(t->phase1.encr), cgw_integ_name(t->phase1.integ));
+	print_group(out, t->phase1.dh_group);
+	fprintf(out, " lifetime %u\n", t->phase1.lifetime);
+	fprintf(out, "%sphase2 encryption %s integrity %s pfs-group ", in,
+	    cgw_encr_name(t->phase2.encr), cgw_integ_name(t->phase2.integ));
+	print_group(out, t->phase2.dh_group);
+	fprintf(out, " lifetime %u\n", t->phase2.lifetime);
+	fprintf(out, "%srekey margin %u fuzz %u\n", in, t->rekey_margin,
+	    t->rekey_fuzz);
+	fprintf(out, "%sreplay-window %u\n", in, t->replay_window);
+	fprintf(out, "%sdpd delay %u timeout %u action %s\n", in, t->dpd_delay,
+	    t->dpd_timeout, cgw_dpd_action_name(t->dpd_action));
+	fprintf(out, "%sstartup %s\n", in, cgw_startup_name(t->startup));
+	if (c->routing == CGW_ROUTING_BGP)
+		fprintf(out, "%sbgp remote-asn %u keepalive %u hold %u\n", in,
+		    t->aws_asn, t->bgp_keepalive, t->bgp_hold);
+	fprintf(out, "%smtu %u\n", in, t->mtu);
+	fprintf(out, "%smss %u\n", in, t->mss);
+	fputs("\t}\n", out);
+}
+
+void
+cgw_conn_print(FILE *out, const struct cgw_conn_conf *c)
+{
+	char buf[CGW_ADDRSTRLEN];
+
+	fprintf(out, "connection \"%s\" {\n", c->id);
+	fprintf(out, "\trouting %s\n", cgw_routing_name(c->routing));
+	fprintf(out, "\tgateway-type %s\n", cgw_gateway_name(c->gateway));
+	if (c->local_asn)
+		fprintf(out, "\tlocal-asn %u\n", c->local_asn);
+	for (size_t i = 0; i < c->n_static_routes; i++)
+		fprintf(out, "\tstatic-route %s\n",
+		    cgw_prefix_str(&c->static_routes[i], buf));
+	for (int i = 0; i < CGW_TUNNELS; i++)
+		print_tunnel(out, c, &c->tunnel[i]);
+	fputs("}\n", out);
+}
+
+void
+cgw_conf_print(FILE *out, const struct cgw_conf *conf)
+{
+	const struct cgw_box_conf *box = &conf->box;
+	char buf[CGW_ADDRSTRLEN];
+	const char *sep = "";
+
+	if (box->present) {
+		fputs("gateway {\n", out);
+		if (box->outside_interface)
+			fprintf(out, "\toutside-interface %s\n",
+			    box->outside_interface);
+		print_addr(out, "\t", "local-address", box->local_address);
+		if (box->local_asn)
+			fprintf(out, "\tlocal-asn %u\n", box->local_asn);
+		print_addr(out, "\t", "router-id", box->router_id);
+		for (size_t i = 0; i < box->n_advertise; i++)
+			fprintf(out, "\tadvertise %s\n",
+			    cgw_prefix_str(&box->advertise[i], buf));
+		fputs("}\n", out);
+		sep = "\n";
+	}
+	/* Included files are expanded: the canonical form is one file. */
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next) {
+		fputs(sep, out);
+		cgw_conn_print(out, c);
+		sep = "\n";
+	}
+}
