@@ -1,0 +1,174 @@
+/*
+ * DOC: the one message table
+ *
+ * Every message between cgwd, cgwctl and the charon plugin "cgw" is
+ * declared here, as in iked's types.h: a header followed by a fixed-size
+ * payload struct (no pointers, same host, so no serialisation).  Each
+ * receiver has one dispatch switch that checks the payload size of every
+ * type at the top of its case and rejects unknown types.
+ *
+ * Connections: the plugin connects to cgwd's plugin socket (so a charon
+ * that restarts comes back and is given its tunnels again, without a
+ * human); cgwctl connects to cgwd.sock (full control) or cgwd.rsock (show
+ * only).  Requests carry a sequence number the replies echo.
+ *
+ * This header is plain C with no strongSwan or cgwd types, so the plugin
+ * can include it.
+ */
+#ifndef CGW_MSG_H
+#define CGW_MSG_H
+
+#include <stdint.h>
+
+#define CGW_MSG_VERSION 1
+#define CGW_MSG_MAX 4096		/* largest payload accepted */
+#define CGW_NAME_MAX 48			/* "vpn-0123456789abcdef0-1" fits */
+#define CGW_ID_MAX 128			/* IKE identities */
+#define CGW_PSK_MAX 72			/* AWS: 64 characters, plus NUL */
+#define CGW_TEXT_MAX 256		/* human-readable detail */
+
+enum cgw_msg_type {
+	/* plugin <-> cgwd */
+	CGW_MSG_HELLO = 1,		/* plugin -> cgwd: struct cgw_msg_hello */
+	CGW_MSG_TUNNEL_LOAD,		/* cgwd -> plugin: struct cgw_msg_tunnel */
+	CGW_MSG_TUNNEL_UNLOAD,		/* cgwd -> plugin: struct cgw_msg_name */
+	CGW_MSG_INITIATE,		/* cgwd -> plugin: struct cgw_msg_name */
+	CGW_MSG_TERMINATE,		/* cgwd -> plugin: struct cgw_msg_name */
+	CGW_MSG_REKEY,			/* cgwd -> plugin: struct cgw_msg_name */
+	CGW_MSG_LIST_SAS,		/* cgwd -> plugin: empty; SA... END */
+	CGW_MSG_SA,			/* plugin -> cgwd: struct cgw_msg_sa */
+	CGW_MSG_EVENT,			/* plugin -> cgwd: struct cgw_msg_event */
+	/* cgwctl <-> cgwd */
+	CGW_MSG_SHOW_TUNNELS,		/* empty; TUNNEL_STATUS... END */
+	CGW_MSG_TUNNEL_STATUS,		/* struct cgw_msg_tunnel_status */
+	CGW_MSG_RESET,			/* struct cgw_msg_name (tunnel) */
+	CGW_MSG_RELOAD,			/* empty */
+	/* both */
+	CGW_MSG_END,			/* end of a stream of records */
+	CGW_MSG_RESULT,			/* struct cgw_msg_result */
+	CGW_MSG_TYPE_MAX
+};
+
+struct cgw_msg_hdr {
+	uint32_t type;			/* enum cgw_msg_type */
+	uint32_t len;			/* payload bytes after the header */
+	uint32_t seq;			/* echoed in replies */
+	uint32_t pad;
+};
+
+struct cgw_msg_hello {
+	uint32_t version;		/* CGW_MSG_VERSION */
+	uint32_t pid;			/* charon's */
+	char swan_version[32];		/* strongSwan the plugin was built for */
+};
+
+struct cgw_msg_name {
+	char name[CGW_NAME_MAX];
+};
+
+enum cgw_msg_encr { /* the values of enum cgw_encr */
+	CGW_MSG_ENCR_AES128 = 1, CGW_MSG_ENCR_AES256,
+	CGW_MSG_ENCR_AES128_GCM16, CGW_MSG_ENCR_AES256_GCM16,
+};
+enum cgw_msg_integ { /* the values of enum cgw_integ */
+	CGW_MSG_INTEG_NONE = 0, CGW_MSG_INTEG_SHA1, CGW_MSG_INTEG_SHA256,
+	CGW_MSG_INTEG_SHA384, CGW_MSG_INTEG_SHA512,
+};
+
+struct cgw_msg_proposal {
+	uint32_t encr;			/* enum cgw_msg_encr */
+	uint32_t integ;			/* enum cgw_msg_integ (PRF in phase 1 GCM) */
+	uint32_t dh_group;		/* IANA number; 0 = none */
+	uint32_t lifetime;		/* seconds */
+};
+
+/* Everything charon needs for one tunnel: one IKE_SA with one CHILD_SA,
+ * 0.0.0.0/0 <-> 0.0.0.0/0, bound to the tunnel's XFRM interface. */
+struct cgw_msg_tunnel {
+	char name[CGW_NAME_MAX];	/* peer and child config name */
+	uint32_t ike_version;		/* 1 or 2 */
+	uint32_t local_addr;		/* IPv4, network order */
+	uint32_t remote_addr;
+	char local_id[CGW_ID_MAX];
+	char remote_id[CGW_ID_MAX];
+	char psk[CGW_PSK_MAX];		/* wiped after use by both sides */
+	struct cgw_msg_proposal phase1, phase2;
+	uint32_t rekey_margin;		/* seconds */
+	uint32_t rekey_fuzz;		/* percent */
+	uint32_t replay_window;		/* packets */
+	uint32_t dpd_delay, dpd_timeout;	/* seconds */
+	uint32_t dpd_action;		/* enum cgw_dpd_action */
+	uint32_t initiate;		/* 1: cgw initiates and re-initiates */
+	uint32_t if_id;			/* XFRM interface id, in and out */
+	uint32_t retransmit_timeout_ms;	/* tuned: dead peer in ~30 s */
+	uint32_t retransmit_tries;
+};
+
+enum cgw_msg_event_kind {
+	CGW_EV_IKE_UP = 1, CGW_EV_IKE_DOWN, CGW_EV_IKE_REKEY,
+	CGW_EV_CHILD_UP, CGW_EV_CHILD_DOWN, CGW_EV_CHILD_REKEY,
+	CGW_EV_IKE_STATE, CGW_EV_CHILD_STATE,
+	CGW_EV_ALERT,
+};
+
+enum cgw_msg_alert {
+	CGW_ALERT_NONE = 0,
+	CGW_ALERT_AUTH_FAILED,		/* PSK mismatch (ours or theirs) */
+	CGW_ALERT_PROPOSAL_MISMATCH_IKE,
+	CGW_ALERT_PROPOSAL_MISMATCH_CHILD,
+	CGW_ALERT_TS_MISMATCH,
+	CGW_ALERT_RETRANSMIT_TIMEOUT,	/* peer unreachable */
+	CGW_ALERT_INSTALL_FAILED,	/* kernel refused the SA or policy */
+	CGW_ALERT_PEER_INIT_UNREACHABLE,
+	CGW_ALERT_OTHER,
+};
+
+struct cgw_msg_event {
+	char name[CGW_NAME_MAX];
+	uint32_t kind;			/* enum cgw_msg_event_kind */
+	uint32_t state;			/* charon's ike_sa_state_t / child_sa_state_t */
+	uint32_t alert;			/* enum cgw_msg_alert with CGW_EV_ALERT */
+	char detail[CGW_TEXT_MAX];	/* e.g. the proposals seen; never a key */
+};
+
+struct cgw_msg_sa {
+	char name[CGW_NAME_MAX];
+	uint32_t ike_state;		/* charon's ike_sa_state_t */
+	uint32_t child_state;		/* charon's child_sa_state_t; 0 = none */
+	uint32_t spi_in, spi_out;	/* network order */
+	uint64_t bytes_in, bytes_out;
+	uint64_t packets_in, packets_out;
+	uint32_t established_s;		/* seconds since IKE_SA establishment */
+	uint32_t rekey_in_s;		/* seconds to the CHILD_SA rekey */
+	char ike_proposal[96];		/* e.g. AES_CBC_128/HMAC_SHA2_256_128/... */
+	char child_proposal[96];
+};
+
+/* What cgwctl shows per tunnel. */
+struct cgw_msg_tunnel_status {
+	char connection[CGW_NAME_MAX];
+	uint32_t index;			/* 1 or 2 */
+	char ifname[16];
+	uint32_t aws_outside, cgw_outside;	/* network order */
+	uint32_t inside_net;		/* the /30, network order */
+	uint32_t up;			/* 1: AWS console's UP */
+	uint64_t last_change;		/* unix time of the last UP/DOWN change */
+	char details[CGW_TEXT_MAX];	/* e.g. "IPSEC IS DOWN: auth failed" */
+	struct cgw_msg_sa sa;
+};
+
+enum cgw_result {
+	CGW_RES_OK = 0,
+	CGW_RES_DENIED,			/* read-only socket */
+	CGW_RES_UNKNOWN_TUNNEL,
+	CGW_RES_BAD_REQUEST,
+	CGW_RES_FAILED,
+	CGW_RES_MAX
+};
+
+struct cgw_msg_result {
+	uint32_t code;			/* enum cgw_result */
+	char text[CGW_TEXT_MAX];
+};
+
+#endif
