@@ -127,6 +127,7 @@ struct cgw_msg_event {
 	char name[CGW_NAME_MAX];
 	uint32_t kind;			/* enum cgw_msg_event_kind */
 	uint32_t state;			/* charon's ike_sa_state_t / child_sa_state_t */
+	char state_name[16];		/* charon's name of it, e.g. "INSTALLED" */
 	uint32_t alert;			/* enum cgw_msg_alert with CGW_EV_ALERT */
 	char detail[CGW_TEXT_MAX];	/* e.g. the proposals seen; never a key */
 };
@@ -135,6 +136,10 @@ struct cgw_msg_sa {
 	char name[CGW_NAME_MAX];
 	uint32_t ike_state;		/* charon's ike_sa_state_t */
 	uint32_t child_state;		/* charon's child_sa_state_t; 0 = none */
+	/* The same as charon names them ("ESTABLISHED", "INSTALLED"; "" =
+	 * none), so cgwd and cgwctl need no copy of charon's enums. */
+	char ike_state_name[16];
+	char child_state_name[16];
 	uint32_t spi_in, spi_out;	/* network order */
 	uint64_t bytes_in, bytes_out;
 	uint64_t packets_in, packets_out;
