@@ -1,35 +1,53 @@
 /*
  * DOC: cgwd, the customer gateway daemon
  *
- * For now: the configuration check.  `cgwd -n` parses, validates and
- * reports every error with file:line; `cgwd -nv` also prints the canonical
- * form.  The daemon proper (tunnels, BGP, failover) is not built yet.
+ * `cgwd -n` parses, validates and reports every error with file:line;
+ * `cgwd -nv` also prints the canonical form.  Without -n, cgwd runs in
+ * the foreground (systemd Type=notify): it reconciles the tunnels' XFRM
+ * interfaces with the kernel, starts (or adopts) charon with the "cgw"
+ * plugin, hands it the tunnels, and serves cgwctl.
  */
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <systemd/sd-daemon.h>
 
+#include "cgwd/cgwd.h"
+#include "cgwd/loop.h"
 #include "conf/conf.h"
+#include "lib/log.h"
 
 #define DEFAULT_CONF CGW_CONFDIR "/cgw.conf"
+
+#define DEFAULT_RUNDIR "/run/cgw"
+#define DEFAULT_CHARON "/usr/lib/ipsec/charon"
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: cgwd [-dnv] [-f file]\n"
-	    "  -f file  configuration (default " DEFAULT_CONF ")\n"
-	    "  -n       check the configuration and exit\n"
-	    "  -v       with -n: print the canonical configuration\n"
-	    "  -d       stay in the foreground, debug logging\n");
+	fprintf(stderr, "usage: cgwd [-dnv] [-f file] [-r rundir] [-c charon|none] [-P plugin.so]\n"
+	    "  -f file    configuration (default " DEFAULT_CONF ")\n"
+	    "  -n         check the configuration and exit\n"
+	    "  -v         with -n: print the canonical configuration\n"
+	    "  -d         debug logging (cgwd always runs in the foreground)\n"
+	    "  -r dir     sockets and charon's generated configuration (default " DEFAULT_RUNDIR ")\n"
+	    "  -c path    the charon to start, or none to use one started elsewhere\n"
+	    "             (default " DEFAULT_CHARON ")\n"
+	    "  -P path    preload this cgw plugin into charon (tests; installed\n"
+	    "             plugins are found by charon itself)\n");
 	exit(2);
 }
 
-/* Parses, validates and reports; returns the exit status. */
+/* Parses, validates and reports; returns the exit status.  With out,
+ * hands over the valid configuration instead of freeing it. */
 static int
-check_config(const char *path, int verbose)
+check_config(const char *path, int verbose, struct cgw_conf **out)
 {
 	struct cgw_conf *conf = cgw_conf_new();
 	struct cgw_diag diag;
@@ -51,7 +69,10 @@ check_config(const char *path, int verbose)
 		status = 1;
 		goto out;
 	}
-	if (verbose)
+	if (out) {
+		*out = conf;
+		conf = NULL;
+	} else if (verbose)
 		cgw_conf_print(stdout, conf);
 	else
 		printf("configuration OK\n");
@@ -61,21 +82,103 @@ out:
 	return status;
 }
 
+static void
+on_signal(void *arg, int signo)
+{
+	struct cgwd *d = arg;
+	int status;
+	pid_t pid;
+
+	switch (signo) {
+	case SIGCHLD:
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			charon_proc_reaped(d, pid, status);
+		break;
+	case SIGHUP:
+		log_warn(LOG_CFG, "reload is not implemented yet: restart cgwd (tunnels stay up)");
+		break;
+	default:
+		log_info(LOG_MAIN, "signal %d: exiting (charon and the tunnels stay up)",
+		    signo);
+		d->quit = true;
+		break;
+	}
+}
+
+static void
+on_tick(void *arg)
+{
+	struct cgwd *d = arg;
+
+	charon_proc_tick(d);
+	sd_notify(0, "WATCHDOG=1");
+}
+
+static int
+run(struct cgwd *d)
+{
+	static const int sigs[] = { SIGCHLD, SIGHUP, SIGTERM, SIGINT };
+	int r;
+
+	if (check_config(d->conf_path, 0, &d->conf) != 0)
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	if (mkdir(d->run_dir, 0755) < 0 && errno != EEXIST)
+		fatalx("cannot create %s: %s", d->run_dir, strerror(errno));
+	if (!(d->kernel = kernel_netlink_new(&r)))
+		fatalx("netlink: %s", strerror(-r));
+	if (!(d->loop = loop_new()))
+		fatalx("cannot set up the event loop");
+	if (loop_signals(d->loop, sigs, 4, on_signal, d) < 0)
+		fatalx("cannot set up signals");
+	loop_set_tick(d->loop, on_tick, d);
+	tunnels_build(d);
+	tunnels_apply_kernel(d);
+	if (charon_listen(d) < 0 || control_listen(d) < 0)
+		fatalx("cannot listen in %s", d->run_dir);
+	if (d->charon_path) {
+		if (charon_proc_adopt(d) < 0)
+			fatalx("refusing to start a second charon");
+		charon_proc_start(d);
+	}
+	log_info(LOG_MAIN, "cgwd ready: %zu tunnels", d->n_tunnels);
+	sd_notify(0, "READY=1");
+	r = loop_run(d->loop, &d->quit);
+	sd_notify(0, "STOPPING=1");
+	control_close_all(d);
+	loop_free(d->loop);
+	kernel_free(d->kernel);
+	free(d->tunnels);
+	cgw_conf_free(d->conf);
+	return r < 0 ? 1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *file = DEFAULT_CONF;
+	struct cgwd d = { .conf_path = DEFAULT_CONF, .run_dir = DEFAULT_RUNDIR,
+	    .charon_path = DEFAULT_CHARON, .plugin_fd = -1 };
 	int ch, noaction = 0, verbose = 0;
 
-	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:df:nP:r:v")) != -1) {
 		switch (ch) {
+		case 'c':
+			d.charon_path = strcmp(optarg, "none") ? optarg : NULL;
+			break;
 		case 'd':
+			d.debug = true;
 			break;
 		case 'f':
-			file = optarg;
+			d.conf_path = optarg;
 			break;
 		case 'n':
 			noaction = 1;
+			break;
+		case 'P':
+			d.plugin_path = optarg;
+			break;
+		case 'r':
+			d.run_dir = optarg;
 			break;
 		case 'v':
 			verbose++;
@@ -87,7 +190,7 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	if (noaction)
-		return check_config(file, verbose);
-	fprintf(stderr, "cgwd: only the configuration check (-n) exists in this version\n");
-	return 1;
+		return check_config(d.conf_path, verbose, NULL);
+	log_init("cgwd", d.debug, 0);
+	return run(&d);
 }

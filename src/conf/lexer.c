@@ -29,8 +29,9 @@ struct lexer {
 static int
 is_bare(int c)
 {
+	/* c != 0: strchr() would find the terminating NUL. */
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || strchr("-_./:*@+,=", c) != NULL;
+	    (c >= '0' && c <= '9') || (c != 0 && strchr("-_./:*@+,=", c));
 }
 
 static enum tok
@@ -76,8 +77,16 @@ next_tok(struct lexer *lx)
 	case '"': {
 		const char *s = ++lx->p;
 
-		while (lx->p < lx->end && *lx->p != '"' && *lx->p != '\n')
+		while (lx->p < lx->end && *lx->p != '"' && *lx->p != '\n' &&
+		    (unsigned char)*lx->p >= 0x20 && *lx->p != 0x7f)
 			lx->p++;
+		if (lx->p < lx->end && *lx->p != '"' && *lx->p != '\n') {
+			cgw_diag_add(lx->diag, lx->name, lx->tok_line,
+			    "control character 0x%02x in a string",
+			    (unsigned char)*lx->p);
+			lx->p++;
+			return T_ERR;
+		}
 		if (lx->p >= lx->end || *lx->p != '"') {
 			cgw_diag_add(lx->diag, lx->name, lx->tok_line,
 			    "unterminated string: expected a closing '\"' on the same line");

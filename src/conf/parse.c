@@ -415,6 +415,7 @@ static void
 parse_prefix_stmt(struct parser *ps, const struct cgw_stmt *s,
     struct cgw_prefix *p)
 {
+	p->family = 0;		/* "no prefix" unless one parses */
 	if (s->is_block || s->n_words != 2) {
 		cgw_diag_add(ps->diag, ps->file, s->line,
 		    "%s takes exactly one prefix", s->words[0]);

@@ -32,7 +32,7 @@ for t in $targets; do
 			status=1
 			continue
 		}
-		echo "ok $name: $(echo "$out" | grep -m1 'stat::number_of_executed_units' | awk '{print $2}') executions in ${secs}s, no crash"
+		echo "ok $name: $(echo "$out" | grep -a -m1 'stat::number_of_executed_units' | awk '{print $2}') executions in ${secs}s, no crash"
 	else
 		"$bin" "$corpus" || { echo "FAIL $name"; status=1; continue; }
 		echo "ok $name: corpus replayed (no libFuzzer in this build)"

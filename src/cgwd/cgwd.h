@@ -1,0 +1,102 @@
+/*
+ * DOC: the daemon's state
+ *
+ * One struct cgwd: the configuration in force, the kernel handle, one
+ * struct tunnel per configured tunnel (runtime state: interface, IKE and
+ * CHILD state as charon reports it, the last cause of failure), the
+ * plugin connection and the control clients.  Everything runs in one
+ * thread around one epoll loop (loop.c).
+ */
+#ifndef CGWD_H
+#define CGWD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "conf/conf.h"
+#include "kernel/kernel.h"
+#include "lib/cgw_msg.h"
+#include "lib/msg.h"
+
+struct loop;
+
+struct tunnel {
+	struct cgw_conn_conf *conn;	/* borrowed from cgwd.conf */
+	struct cgw_tunnel_conf *conf;
+	char name[CGW_NAME_MAX];	/* "<connection id>-<index>" */
+	uint32_t if_id;
+	int ifindex;			/* 0 until the interface exists */
+	bool child_up;			/* CHILD_SA installed */
+	bool ike_up;
+	bool up;			/* what show tunnels says */
+	time_t last_change;
+	char details[CGW_TEXT_MAX];	/* last cause, for show and diagnose */
+	struct cgw_msg_sa sa;		/* last LIST_SAS answer */
+	bool have_sa;
+};
+
+struct ctl_client;
+
+struct cgwd {
+	const char *conf_path;
+	const char *run_dir;		/* sockets, generated strongswan.conf */
+	const char *plugin_path;	/* LD_PRELOADed into charon (tests) */
+	const char *charon_path;	/* NULL = do not start charon */
+	bool debug;
+	struct cgw_conf *conf;
+	struct kernel *kernel;
+	struct loop *loop;
+	struct tunnel *tunnels;
+	size_t n_tunnels;
+
+	/* charon.c: the plugin connection */
+	int plugin_listen_fd;
+	int plugin_fd;
+	struct msgbuf plugin_in;
+	uint32_t plugin_seq;
+	bool listing;			/* a LIST_SAS is outstanding */
+
+	/* charon_proc.c: charon as a supervised child */
+	int charon_pid;
+	bool charon_adopted;		/* not our child: polled */
+	int charon_restarts;
+	struct timespec charon_next_start;
+
+	/* control.c */
+	int ctl_fd, rctl_fd;
+	struct ctl_client *clients;
+	bool quit;
+};
+
+/* tunnels.c */
+int tunnels_build(struct cgwd *d);
+void tunnels_apply_kernel(struct cgwd *d);
+struct tunnel *tunnel_by_name(struct cgwd *d, const char *name);
+/* "1", "2", "vpn-...-1", or an interface name. */
+struct tunnel *tunnel_lookup(struct cgwd *d, const char *what);
+void tunnel_set_state(struct cgwd *d, struct tunnel *t, bool child_up,
+    const char *why);
+void tunnel_fill_status(const struct tunnel *t, struct cgw_msg_tunnel_status *st);
+
+/* charon.c */
+int unix_listen(const char *path, unsigned int mode);
+int charon_listen(struct cgwd *d);
+int charon_send(struct cgwd *d, uint32_t type, const void *payload, size_t len);
+int charon_tunnel_cmd(struct cgwd *d, uint32_t type, const struct tunnel *t);
+void charon_request_sas(struct cgwd *d);
+
+/* charon_proc.c */
+int charon_proc_start(struct cgwd *d);
+void charon_proc_reaped(struct cgwd *d, int pid, int status);
+void charon_proc_tick(struct cgwd *d);
+int charon_proc_adopt(struct cgwd *d);
+void charon_proc_check(struct cgwd *d);
+
+/* control.c */
+int control_listen(struct cgwd *d);
+/* Called when a LIST_SAS round trip ends (or cannot happen). */
+void control_sas_ready(struct cgwd *d);
+void control_close_all(struct cgwd *d);
+
+#endif

@@ -1,0 +1,337 @@
+/*
+ * DOC: the link to charon's "cgw" plugin
+ *
+ * cgwd listens; the plugin inside charon connects and says HELLO.  On
+ * every HELLO (a new or restarted charon) cgwd hands it every tunnel
+ * again and asks it to initiate those cgw starts, so a crashed charon
+ * comes back with its tunnels and no human.  Events from the plugin drive
+ * each tunnel's UP/DOWN state; LIST_SAS answers feed `cgwctl show`.
+ */
+#include "cgwd/cgwd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cgwd/loop.h"
+#include "lib/log.h"
+
+static void
+fill_proposal(struct cgw_msg_proposal *m, const struct cgw_proposal *p)
+{
+	m->encr = p->encr;
+	m->integ = p->integ;
+	m->dh_group = p->dh_group;
+	m->lifetime = p->lifetime;
+}
+
+static void
+tunnel_msg(const struct tunnel *t, struct cgw_msg_tunnel *m)
+{
+	const struct cgw_tunnel_conf *c = t->conf;
+	char buf[CGW_ADDRSTRLEN];
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", t->name);
+	m->ike_version = c->ike_version;
+	m->local_addr = c->local_address.s_addr;
+	m->remote_addr = c->aws_outside.s_addr;
+	/* AWS identifies the customer gateway by the address it knows (the
+	 * NAT's, behind NAT) and itself by its outside address. */
+	snprintf(m->local_id, sizeof(m->local_id), "%s",
+	    c->local_id ? c->local_id : cgw_addr4_str(c->cgw_outside, buf));
+	snprintf(m->remote_id, sizeof(m->remote_id), "%s",
+	    cgw_addr4_str(c->aws_outside, buf));
+	snprintf(m->psk, sizeof(m->psk), "%s", c->psk);
+	fill_proposal(&m->phase1, &c->phase1);
+	fill_proposal(&m->phase2, &c->phase2);
+	m->rekey_margin = c->rekey_margin;
+	m->rekey_fuzz = c->rekey_fuzz;
+	m->replay_window = c->replay_window;
+	m->dpd_delay = c->dpd_delay;
+	m->dpd_timeout = c->dpd_timeout;
+	m->dpd_action = c->dpd_action;
+	m->initiate = c->startup == CGW_STARTUP_START;
+	m->if_id = t->if_id;
+}
+
+int
+charon_send(struct cgwd *d, uint32_t type, const void *payload, size_t len)
+{
+	int r;
+
+	if (d->plugin_fd < 0)
+		return -ENOTCONN;
+	r = msg_send(d->plugin_fd, type, ++d->plugin_seq, payload, len);
+	if (r < 0)
+		log_errno(LOG_IKE, r, "send %s to the charon plugin",
+		    msg_type_name(type));
+	return r;
+}
+
+int
+charon_tunnel_cmd(struct cgwd *d, uint32_t type, const struct tunnel *t)
+{
+	struct cgw_msg_name n;
+
+	memset(&n, 0, sizeof(n));
+	snprintf(n.name, sizeof(n.name), "%s", t->name);
+	return charon_send(d, type, &n, sizeof(n));
+}
+
+static void
+load_all(struct cgwd *d)
+{
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		struct tunnel *t = &d->tunnels[i];
+		struct cgw_msg_tunnel m;
+
+		tunnel_msg(t, &m);
+		charon_send(d, CGW_MSG_TUNNEL_LOAD, &m, sizeof(m));
+		explicit_bzero(m.psk, sizeof(m.psk));
+		/* The plugin ignores this where an IKE_SA is already up, so
+		 * a cgwd restart never duplicates SAs. */
+		if (t->conf->startup == CGW_STARTUP_START)
+			charon_tunnel_cmd(d, CGW_MSG_INITIATE, t);
+	}
+	charon_request_sas(d);
+}
+
+void
+charon_request_sas(struct cgwd *d)
+{
+	if (d->listing)
+		return;
+	if (charon_send(d, CGW_MSG_LIST_SAS, NULL, 0) == 0)
+		d->listing = true;
+	else
+		control_sas_ready(d);
+}
+
+static const char *
+alert_text(uint32_t alert)
+{
+	switch (alert) {
+	case CGW_ALERT_AUTH_FAILED:
+		return "authentication failed: the pre-shared keys differ";
+	case CGW_ALERT_PROPOSAL_MISMATCH_IKE:
+		return "no IKE (phase 1) proposal in common with AWS";
+	case CGW_ALERT_PROPOSAL_MISMATCH_CHILD:
+		return "no IPsec (phase 2) proposal in common with AWS";
+	case CGW_ALERT_TS_MISMATCH:
+		return "traffic selectors not accepted";
+	case CGW_ALERT_RETRANSMIT_TIMEOUT:
+		return "AWS endpoint not answering (UDP 500/4500 blocked?)";
+	case CGW_ALERT_INSTALL_FAILED:
+		return "the kernel refused the IPsec SA or policy";
+	case CGW_ALERT_PEER_INIT_UNREACHABLE:
+		return "AWS endpoint unreachable";
+	default:
+		return "IKE error";
+	}
+}
+
+static void
+on_event(struct cgwd *d, const struct cgw_msg_event *ev)
+{
+	struct tunnel *t = tunnel_by_name(d, ev->name);
+	char why[CGW_TEXT_MAX + 64];
+
+	if (!t) {
+		log_debug(LOG_IKE, "event for unknown tunnel %.*s",
+		    CGW_NAME_MAX, ev->name);
+		return;
+	}
+	switch (ev->kind) {
+	case CGW_EV_CHILD_UP:
+		t->ike_up = true;
+		tunnel_set_state(d, t, true, "IPSEC IS UP");
+		break;
+	case CGW_EV_CHILD_DOWN:
+		tunnel_set_state(d, t, false, "IPSEC IS DOWN: CHILD_SA closed");
+		break;
+	case CGW_EV_IKE_UP:
+		t->ike_up = true;
+		break;
+	case CGW_EV_IKE_DOWN:
+		t->ike_up = false;
+		tunnel_set_state(d, t, false, t->up ?
+		    "IPSEC IS DOWN: IKE_SA closed" : NULL);
+		break;
+	case CGW_EV_ALERT:
+		snprintf(why, sizeof(why), "IPSEC IS DOWN: %s%s%.*s",
+		    alert_text(ev->alert), ev->detail[0] ? " (" : "",
+		    CGW_TEXT_MAX - 1, ev->detail);
+		if (ev->detail[0])
+			strncat(why, ")", sizeof(why) - strlen(why) - 1);
+		log_warn(LOG_IKE, "%s: %s", t->name, why + 15);
+		/* An alert while the CHILD_SA is up (a failed rekey, say)
+		 * does not make the tunnel DOWN; remember it either way. */
+		if (!t->up)
+			tunnel_set_state(d, t, false, why);
+		break;
+	default:
+		log_debug(LOG_IKE, "%s: event %u state %.16s", t->name,
+		    ev->kind, ev->state_name);
+		break;
+	}
+}
+
+static void
+on_sa(struct cgwd *d, const struct cgw_msg_sa *sa)
+{
+	struct tunnel *t = tunnel_by_name(d, sa->name);
+	bool installed;
+
+	if (!t)
+		return;
+	t->sa = *sa;
+	t->have_sa = true;
+	installed = strncmp(sa->child_state_name, "INSTALLED", 16) == 0 ||
+	    strncmp(sa->child_state_name, "REKEYING", 16) == 0 ||
+	    strncmp(sa->child_state_name, "REKEYED", 16) == 0;
+	/* The listing is the truth (e.g. SAs found by a restarted cgwd);
+	 * events may have been missed while nobody listened. */
+	if (installed != t->child_up)
+		tunnel_set_state(d, t, installed, installed ? "IPSEC IS UP" :
+		    "IPSEC IS DOWN: no CHILD_SA");
+}
+
+static void
+plugin_close(struct cgwd *d, const char *why)
+{
+	log_warn(LOG_IKE, "charon plugin disconnected: %s", why);
+	loop_del_fd(d->loop, d->plugin_fd);
+	close(d->plugin_fd);
+	d->plugin_fd = -1;
+	d->listing = false;
+	control_sas_ready(d);
+	for (size_t i = 0; i < d->n_tunnels; i++)
+		d->tunnels[i].have_sa = false;
+}
+
+/* One switch over every type the plugin may send; sizes checked first. */
+static int
+dispatch_plugin(struct cgwd *d, const struct cgw_msg_hdr *h, const uint8_t *p)
+{
+#define SIZE_CHECK(T) do { if (h->len != sizeof(T)) return -EBADMSG; } while (0)
+	switch (h->type) {
+	case CGW_MSG_HELLO: {
+		const struct cgw_msg_hello *m = (const void *)p;
+
+		SIZE_CHECK(*m);
+		if (m->version != CGW_MSG_VERSION) {
+			log_warn(LOG_IKE, "charon plugin speaks version %u, cgwd %u: rebuild them together",
+			    m->version, CGW_MSG_VERSION);
+			return -EPROTO;
+		}
+		log_info(LOG_IKE, "charon (pid %u, strongSwan %.32s) connected",
+		    m->pid, m->swan_version);
+		load_all(d);
+		return 0;
+	}
+	case CGW_MSG_EVENT:
+		SIZE_CHECK(struct cgw_msg_event);
+		on_event(d, (const void *)p);
+		return 0;
+	case CGW_MSG_SA:
+		SIZE_CHECK(struct cgw_msg_sa);
+		on_sa(d, (const void *)p);
+		return 0;
+	case CGW_MSG_END:
+		if (h->len != 0)
+			return -EBADMSG;
+		d->listing = false;
+		control_sas_ready(d);
+		return 0;
+	case CGW_MSG_RESULT: {
+		const struct cgw_msg_result *m = (const void *)p;
+
+		SIZE_CHECK(*m);
+		if (m->code != CGW_RES_OK)
+			log_warn(LOG_IKE, "charon plugin: %.*s", CGW_TEXT_MAX,
+			    m->text);
+		return 0;
+	}
+	default:
+		return -EBADMSG;
+	}
+#undef SIZE_CHECK
+}
+
+static void
+plugin_readable(void *arg, int fd, uint32_t events)
+{
+	struct cgwd *d = arg;
+	struct cgw_msg_hdr h;
+	static uint8_t payload[CGW_MSG_MAX];
+	int r;
+
+	(void)fd;
+	(void)events;	/* a hang-up shows as a read of 0 bytes: -EPIPE */
+	r = msgbuf_read(&d->plugin_in, d->plugin_fd);
+	while (r >= 0 && (r = msgbuf_next(&d->plugin_in, &h, payload)) > 0)
+		if ((r = dispatch_plugin(d, &h, payload)) < 0)
+			break;
+	if (r < 0)
+		plugin_close(d, r == -EPIPE ? "closed" : strerror(-r));
+}
+
+static void
+plugin_accept(void *arg, int fd, uint32_t events)
+{
+	struct cgwd *d = arg;
+	int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	(void)events;
+	if (c < 0)
+		return;
+	if (d->plugin_fd >= 0)
+		plugin_close(d, "replaced by a new connection");
+	d->plugin_fd = c;
+	memset(&d->plugin_in, 0, sizeof(d->plugin_in));
+	loop_add_fd(d->loop, c, EPOLLIN, plugin_readable, d);
+}
+
+int
+unix_listen(const char *path, unsigned int mode)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd, r;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    chmod(path, mode) < 0 || listen(fd, 16) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int
+charon_listen(struct cgwd *d)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/plugin.sock", d->run_dir);
+	d->plugin_fd = -1;
+	/* Only root (charon) may speak for IKE. */
+	fd = unix_listen(path, 0600);
+	if (fd < 0)
+		return log_errno(LOG_IKE, fd, "listen on %s", path);
+	d->plugin_listen_fd = fd;
+	return loop_add_fd(d->loop, fd, EPOLLIN, plugin_accept, d);
+}

@@ -1,0 +1,224 @@
+/*
+ * DOC: the control sockets
+ *
+ * cgwd.sock (0660) takes every request; cgwd.rsock (0666) only SHOW_*,
+ * anything else gets CGW_RES_DENIED (bgpd's and iked's model).  A show
+ * request first refreshes the SA counters from charon, then streams one
+ * TUNNEL_STATUS per tunnel and END.
+ */
+#include "cgwd/cgwd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cgwd/loop.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+
+struct ctl_client {
+	struct cgwd *d;
+	int fd;
+	bool readonly;
+	bool waiting_sas;
+	uint32_t seq;
+	struct msgbuf in;
+	struct ctl_client *next;
+};
+
+static void
+client_free(struct cgwd *d, struct ctl_client *c)
+{
+	for (struct ctl_client **pp = &d->clients; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	loop_del_fd(d->loop, c->fd);
+	close(c->fd);
+	free(c);
+}
+
+static void
+result(struct ctl_client *c, uint32_t seq, uint32_t code, const char *text)
+{
+	struct cgw_msg_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.code = code;
+	snprintf(r.text, sizeof(r.text), "%s", text);
+	msg_send(c->fd, CGW_MSG_RESULT, seq, &r, sizeof(r));
+}
+
+static void
+send_tunnels(struct cgwd *d, struct ctl_client *c)
+{
+	struct cgw_msg_tunnel_status st;
+
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		tunnel_fill_status(&d->tunnels[i], &st);
+		if (msg_send(c->fd, CGW_MSG_TUNNEL_STATUS, c->seq, &st,
+		    sizeof(st)) < 0)
+			return;
+	}
+	msg_send(c->fd, CGW_MSG_END, c->seq, NULL, 0);
+}
+
+void
+control_sas_ready(struct cgwd *d)
+{
+	for (struct ctl_client *c = d->clients; c; c = c->next)
+		if (c->waiting_sas) {
+			c->waiting_sas = false;
+			send_tunnels(d, c);
+		}
+}
+
+static int
+tunnel_action(struct cgwd *d, struct ctl_client *c, const struct cgw_msg_hdr *h,
+    const struct cgw_msg_name *n)
+{
+	char name[CGW_NAME_MAX + 1], text[CGW_TEXT_MAX];
+	struct tunnel *t;
+
+	memcpy(name, n->name, CGW_NAME_MAX);
+	name[CGW_NAME_MAX] = '\0';
+	if (!(t = tunnel_lookup(d, name))) {
+		result(c, h->seq, CGW_RES_UNKNOWN_TUNNEL, name);
+		return 0;
+	}
+	if (d->plugin_fd < 0) {
+		result(c, h->seq, CGW_RES_FAILED, "charon is not connected");
+		return 0;
+	}
+	if (h->type == CGW_MSG_RESET) {
+		/* Terminate, then start afresh: seconds, not a lifetime. */
+		log_info(LOG_CTL, "%s: reset requested", t->name);
+		charon_tunnel_cmd(d, CGW_MSG_TERMINATE, t);
+		charon_tunnel_cmd(d, CGW_MSG_INITIATE, t);
+		snprintf(text, sizeof(text), "%s: re-establishing", t->name);
+	} else {
+		log_info(LOG_CTL, "%s: rekey requested", t->name);
+		charon_tunnel_cmd(d, CGW_MSG_REKEY, t);
+		snprintf(text, sizeof(text), "%s: rekeying", t->name);
+	}
+	result(c, h->seq, CGW_RES_OK, text);
+	return 0;
+}
+
+/* One switch over every request; sizes checked first. */
+static int
+dispatch_control(struct cgwd *d, struct ctl_client *c,
+    const struct cgw_msg_hdr *h, const uint8_t *p)
+{
+	if (c->readonly && h->type != CGW_MSG_SHOW_TUNNELS) {
+		result(c, h->seq, CGW_RES_DENIED,
+		    "read-only socket: run as root for actions");
+		return 0;
+	}
+	switch (h->type) {
+	case CGW_MSG_SHOW_TUNNELS:
+		if (h->len != 0)
+			return -EBADMSG;
+		c->seq = h->seq;
+		c->waiting_sas = true;
+		if (d->plugin_fd >= 0)
+			charon_request_sas(d);
+		else
+			control_sas_ready(d);
+		return 0;
+	case CGW_MSG_RESET:
+	case CGW_MSG_REKEY:
+		if (h->len != sizeof(struct cgw_msg_name))
+			return -EBADMSG;
+		return tunnel_action(d, c, h, (const void *)p);
+	case CGW_MSG_RELOAD:
+		if (h->len != 0)
+			return -EBADMSG;
+		result(c, h->seq, CGW_RES_FAILED,
+		    "reload is not implemented yet: restart cgwd (tunnels stay up)");
+		return 0;
+	default:
+		result(c, h->seq, CGW_RES_BAD_REQUEST, msg_type_name(h->type));
+		return -EBADMSG;
+	}
+}
+
+static void
+client_readable(void *arg, int fd, uint32_t events)
+{
+	struct ctl_client *c = arg;
+	struct cgwd *d = c->d;
+	static uint8_t payload[CGW_MSG_MAX];
+	struct cgw_msg_hdr h;
+	int r;
+
+	(void)fd;
+	(void)events;
+	r = msgbuf_read(&c->in, c->fd);
+	while (r >= 0 && (r = msgbuf_next(&c->in, &h, payload)) > 0)
+		if ((r = dispatch_control(d, c, &h, payload)) < 0)
+			break;
+	if (r < 0)
+		client_free(d, c);
+}
+
+static void
+accept_client(struct cgwd *d, int lfd, bool readonly)
+{
+	struct ctl_client *c;
+	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	c = xcalloc(1, sizeof(*c));
+	c->d = d;
+	c->fd = fd;
+	c->readonly = readonly;
+	c->next = d->clients;
+	d->clients = c;
+	if (loop_add_fd(d->loop, fd, EPOLLIN, client_readable, c) < 0)
+		client_free(d, c);
+}
+
+static void
+ctl_accept(void *arg, int fd, uint32_t events)
+{
+	(void)events;
+	accept_client(arg, fd, false);
+}
+
+static void
+rctl_accept(void *arg, int fd, uint32_t events)
+{
+	(void)events;
+	accept_client(arg, fd, true);
+}
+
+int
+control_listen(struct cgwd *d)
+{
+	char path[256];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/cgwd.sock", d->run_dir);
+	if ((d->ctl_fd = unix_listen(path, 0660)) < 0)
+		return log_errno(LOG_CTL, d->ctl_fd, "listen on %s", path);
+	snprintf(path, sizeof(path), "%s/cgwd.rsock", d->run_dir);
+	if ((d->rctl_fd = unix_listen(path, 0666)) < 0)
+		return log_errno(LOG_CTL, d->rctl_fd, "listen on %s", path);
+	if ((r = loop_add_fd(d->loop, d->ctl_fd, EPOLLIN, ctl_accept, d)) < 0)
+		return r;
+	return loop_add_fd(d->loop, d->rctl_fd, EPOLLIN, rctl_accept, d);
+}
+
+void
+control_close_all(struct cgwd *d)
+{
+	while (d->clients)
+		client_free(d, d->clients);
+}

@@ -1,0 +1,28 @@
+/*
+ * DOC: the event loop
+ *
+ * epoll over file descriptors, a 1-second tick, and signals through a
+ * signalfd.  Handlers are plain callbacks; nothing blocks for long.
+ */
+#ifndef CGWD_LOOP_H
+#define CGWD_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct loop;
+typedef void (*loop_fd_cb)(void *arg, int fd, uint32_t events);
+typedef void (*loop_cb)(void *arg);
+typedef void (*loop_signal_cb)(void *arg, int signo);
+
+struct loop *loop_new(void);
+struct loop *loop_free(struct loop *l);
+int loop_add_fd(struct loop *l, int fd, uint32_t events, loop_fd_cb cb, void *arg);
+void loop_del_fd(struct loop *l, int fd);
+void loop_set_tick(struct loop *l, loop_cb cb, void *arg);
+int loop_signals(struct loop *l, const int *signals, int n, loop_signal_cb cb,
+    void *arg);
+/* Runs until *quit is set. */
+int loop_run(struct loop *l, const bool *quit);
+
+#endif

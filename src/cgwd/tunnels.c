@@ -1,0 +1,145 @@
+/*
+ * DOC: tunnels: from configuration to runtime state
+ *
+ * Builds one struct tunnel per configured tunnel, reconciles their XFRM
+ * interfaces with the kernel, and keeps the UP/DOWN state the way AWS's
+ * console shows it.  The interface is administratively up only while the
+ * tunnel's CHILD_SA is installed: a dead tunnel then takes its connected
+ * route and its BGP session down at once, instead of after a hold timer.
+ */
+#include "cgwd/cgwd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cgwd/tunnel_if.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+
+int
+tunnels_build(struct cgwd *d)
+{
+	size_t n = 0, i = 0;
+
+	for (struct cgw_conn_conf *c = d->conf->conns; c; c = c->next)
+		n += CGW_TUNNELS;
+	d->tunnels = xcalloc(n, sizeof(*d->tunnels));
+	for (struct cgw_conn_conf *c = d->conf->conns; c; c = c->next)
+		for (int k = 0; k < CGW_TUNNELS; k++, i++) {
+			struct tunnel *t = &d->tunnels[i];
+
+			t->conn = c;
+			t->conf = &c->tunnel[k];
+			snprintf(t->name, sizeof(t->name), "%s-%u", c->id,
+			    t->conf->index);
+			t->if_id = tunnel_if_id(t->conf->ifname);
+			t->last_change = time(NULL);
+			snprintf(t->details, sizeof(t->details),
+			    "IPSEC IS DOWN: waiting for charon");
+		}
+	d->n_tunnels = n;
+	return 0;
+}
+
+void
+tunnels_apply_kernel(struct cgwd *d)
+{
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		struct tunnel *t = &d->tunnels[i];
+		struct tunnel_if_want w = {
+			.ifname = t->conf->ifname,
+			.if_id = t->if_id,
+			.parent = d->conf->box.outside_interface,
+			.mtu = t->conf->mtu,
+			.inside = { t->conf->inside_local, 30 },
+			/* Before charon reports, leave the admin state as
+			 * found: a restarted cgwd must not cut traffic. */
+			.up = t->ifindex ? t->child_up : -1,
+		};
+		int changes = 0, r;
+
+		r = tunnel_if_reconcile(d->kernel, &w, &changes);
+		if (r < 0) {
+			log_errno(LOG_KNL, r, "%s: interface %s", t->name,
+			    t->conf->ifname);
+			snprintf(t->details, sizeof(t->details),
+			    "IPSEC IS DOWN: cannot set up interface %s (%s)",
+			    t->conf->ifname, strerror(-r));
+			continue;
+		}
+		t->ifindex = r;
+		log_info(LOG_KNL, "%s: interface %s if_id %u: %s", t->name,
+		    t->conf->ifname, t->if_id,
+		    changes ? "configured" : "adopted unchanged");
+	}
+}
+
+struct tunnel *
+tunnel_by_name(struct cgwd *d, const char *name)
+{
+	for (size_t i = 0; i < d->n_tunnels; i++)
+		if (strcmp(d->tunnels[i].name, name) == 0)
+			return &d->tunnels[i];
+	return NULL;
+}
+
+struct tunnel *
+tunnel_lookup(struct cgwd *d, const char *what)
+{
+	struct tunnel *t = tunnel_by_name(d, what);
+
+	if (t)
+		return t;
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		t = &d->tunnels[i];
+		if (strcmp(t->conf->ifname, what) == 0)
+			return t;
+	}
+	/* A bare index names a tunnel of the only connection. */
+	if ((strcmp(what, "1") == 0 || strcmp(what, "2") == 0) &&
+	    d->n_tunnels == CGW_TUNNELS)
+		return &d->tunnels[what[0] - '1'];
+	return NULL;
+}
+
+void
+tunnel_set_state(struct cgwd *d, struct tunnel *t, bool child_up,
+    const char *why)
+{
+	bool was = t->up;
+
+	t->child_up = child_up;
+	t->up = child_up;
+	if (why)
+		snprintf(t->details, sizeof(t->details), "%s", why);
+	if (t->up == was)
+		return;
+	t->last_change = time(NULL);
+	log_info(LOG_HM, "%s: %s%s%s", t->name, t->up ? "UP" : "DOWN",
+	    why ? ": " : "", why ? why : "");
+	if (t->ifindex) {
+		int r = tunnel_if_set_up(d->kernel, t->ifindex, t->up);
+
+		if (r < 0)
+			log_errno(LOG_KNL, r, "%s: set %s %s", t->name,
+			    t->conf->ifname, t->up ? "up" : "down");
+	}
+}
+
+void
+tunnel_fill_status(const struct tunnel *t, struct cgw_msg_tunnel_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	snprintf(st->connection, sizeof(st->connection), "%s", t->conn->id);
+	st->index = t->conf->index;
+	snprintf(st->ifname, sizeof(st->ifname), "%s", t->conf->ifname);
+	st->aws_outside = t->conf->aws_outside.s_addr;
+	st->cgw_outside = t->conf->cgw_outside.s_addr;
+	st->inside_net = t->conf->inside.addr.v4.s_addr;
+	st->up = t->up;
+	st->last_change = (uint64_t)t->last_change;
+	snprintf(st->details, sizeof(st->details), "%s", t->details);
+	if (t->have_sa)
+		st->sa = t->sa;
+}

@@ -1,0 +1,14 @@
+/*
+ * DOC: kernel handle lifetime (either implementation)
+ */
+#include "kernel/kernel.h"
+
+#include <stddef.h>
+
+struct kernel *
+kernel_free(struct kernel *k)
+{
+	if (k)
+		k->ops->destroy(k);
+	return NULL;
+}

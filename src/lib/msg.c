@@ -1,0 +1,131 @@
+/*
+ * DOC: message framing (see msg.h)
+ */
+#include "lib/msg.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+int
+msgbuf_feed(struct msgbuf *mb, const void *p, size_t len)
+{
+	if (len > sizeof(mb->data) - mb->len)
+		return -ENOBUFS;
+	memcpy(mb->data + mb->len, p, len);
+	mb->len += len;
+	return 0;
+}
+
+int
+msgbuf_read(struct msgbuf *mb, int fd)
+{
+	ssize_t n;
+
+	if (mb->len == sizeof(mb->data))
+		return 0;	/* full: the caller takes messages out first */
+	n = recv(fd, mb->data + mb->len, sizeof(mb->data) - mb->len,
+	    MSG_DONTWAIT);
+	if (n == 0)
+		return -EPIPE;
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	mb->len += (size_t)n;
+	return 0;
+}
+
+int
+msgbuf_next(struct msgbuf *mb, struct cgw_msg_hdr *hdr, uint8_t *payload)
+{
+	size_t total;
+
+	if (mb->len < sizeof(*hdr))
+		return 0;
+	memcpy(hdr, mb->data, sizeof(*hdr));
+	if (hdr->len > CGW_MSG_MAX || hdr->type == 0 ||
+	    hdr->type >= CGW_MSG_TYPE_MAX)
+		return -EPROTO;
+	total = sizeof(*hdr) + hdr->len;
+	if (mb->len < total)
+		return 0;
+	memcpy(payload, mb->data + sizeof(*hdr), hdr->len);
+	memmove(mb->data, mb->data + total, mb->len - total);
+	mb->len -= total;
+	/* The copy in the buffer may hold a PSK: wipe the tail. */
+	memset(mb->data + mb->len, 0, total);
+	return 1;
+}
+
+int
+msg_send(int fd, uint32_t type, uint32_t seq, const void *payload,
+    size_t len)
+{
+	struct cgw_msg_hdr hdr = { .type = type, .len = (uint32_t)len,
+	    .seq = seq };
+	struct iovec iov[2] = {
+		{ .iov_base = &hdr, .iov_len = sizeof(hdr) },
+		{ .iov_base = (void *)payload, .iov_len = len },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
+	size_t left = sizeof(hdr) + len;
+
+	if (len > CGW_MSG_MAX)
+		return -EMSGSIZE;
+	while (left > 0) {
+		ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				return -errno;
+			/* A peer that reads nothing for 5 s is dropped. */
+			if (poll(&pfd, 1, 5000) <= 0)
+				return -ETIMEDOUT;
+			continue;
+		}
+		left -= (size_t)n;
+		while (n > 0 && mh.msg_iovlen > 0) {
+			if ((size_t)n >= mh.msg_iov->iov_len) {
+				n -= (ssize_t)mh.msg_iov->iov_len;
+				mh.msg_iov++;
+				mh.msg_iovlen--;
+			} else {
+				mh.msg_iov->iov_base =
+				    (uint8_t *)mh.msg_iov->iov_base + n;
+				mh.msg_iov->iov_len -= (size_t)n;
+				n = 0;
+			}
+		}
+	}
+	return 0;
+}
+
+const char *
+msg_type_name(uint32_t type)
+{
+	static const char *const names[CGW_MSG_TYPE_MAX] = {
+		[CGW_MSG_HELLO] = "HELLO",
+		[CGW_MSG_TUNNEL_LOAD] = "TUNNEL_LOAD",
+		[CGW_MSG_TUNNEL_UNLOAD] = "TUNNEL_UNLOAD",
+		[CGW_MSG_INITIATE] = "INITIATE",
+		[CGW_MSG_TERMINATE] = "TERMINATE",
+		[CGW_MSG_REKEY] = "REKEY",
+		[CGW_MSG_LIST_SAS] = "LIST_SAS",
+		[CGW_MSG_SA] = "SA",
+		[CGW_MSG_EVENT] = "EVENT",
+		[CGW_MSG_SHOW_TUNNELS] = "SHOW_TUNNELS",
+		[CGW_MSG_TUNNEL_STATUS] = "TUNNEL_STATUS",
+		[CGW_MSG_RESET] = "RESET",
+		[CGW_MSG_RELOAD] = "RELOAD",
+		[CGW_MSG_END] = "END",
+		[CGW_MSG_RESULT] = "RESULT",
+	};
+
+	return type < CGW_MSG_TYPE_MAX && names[type] ? names[type] : "?";
+}

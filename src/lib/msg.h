@@ -1,0 +1,36 @@
+/*
+ * DOC: message framing
+ *
+ * Reads and writes the messages of cgw_msg.h on stream sockets: a header,
+ * then the payload.  Reading is incremental (non-blocking sockets): feed
+ * what arrived, take complete messages out.  A header announcing more than
+ * CGW_MSG_MAX is a protocol error and the peer is dropped.
+ */
+#ifndef CGW_MSGBUF_H
+#define CGW_MSGBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/cgw_msg.h"
+
+struct msgbuf {
+	uint8_t data[sizeof(struct cgw_msg_hdr) + CGW_MSG_MAX];
+	size_t len;
+};
+
+/* Reads what the socket has (non-blocking); 0 = more may come, -EPIPE =
+ * peer closed, other -errno on errors. */
+int msgbuf_read(struct msgbuf *mb, int fd);
+/* Appends bytes (for tests and fuzzing). */
+int msgbuf_feed(struct msgbuf *mb, const void *p, size_t len);
+/* Takes the next complete message out: 1 with *hdr and *payload (valid
+ * until the next call), 0 if incomplete, -EPROTO if malformed. */
+int msgbuf_next(struct msgbuf *mb, struct cgw_msg_hdr *hdr,
+    uint8_t *payload);
+/* Writes a whole message (blocking semantics with a poll on EAGAIN). */
+int msg_send(int fd, uint32_t type, uint32_t seq, const void *payload,
+    size_t len);
+const char *msg_type_name(uint32_t type);
+
+#endif
