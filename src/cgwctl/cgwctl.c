@@ -12,31 +12,41 @@
 
 #include "cgwctl/cgwctl.h"
 
+/* The grammar as data: a command is one or two keywords. */
 struct command {
-	const char *word;
+	const char *words[2];
 	int (*run)(const struct cgwctl_opts *, int, char **);
+	int getopt_style;	/* run() gets its keyword as argv[0] */
 	const char *help;
 };
 
 static const struct command commands[] = {
-	{ "import", cmd_import,
+	{ { "show", "tunnels" }, cmd_show_tunnels, 0,
+	    "show tunnels                       both tunnels of every connection" },
+	{ { "reset", NULL }, cmd_reset, 0,
+	    "reset TUNNEL                       re-establish a tunnel now" },
+	{ { "rekey", NULL }, cmd_rekey, 0,
+	    "rekey TUNNEL                       rekey a tunnel's SAs now" },
+	{ { "import", NULL }, cmd_import, 1,
 	    "import [-f] [-n] [-o DIR] FILE...  turn AWS's files into connection files" },
-	{ NULL, NULL, NULL },
+	{ { NULL, NULL }, NULL, 0, NULL },
 };
 
 static void
 usage(FILE *out)
 {
-	fprintf(out, "usage: cgwctl [-jv] COMMAND [ARGS]\n"
-	    "  -j  JSON output\n  -v  verbose\ncommands:\n");
-	for (const struct command *c = commands; c->word; c++)
+	fprintf(out, "usage: cgwctl [-jtv] [-r RUNDIR] COMMAND [ARGS]\n"
+	    "  -j  JSON output\n  -t  tab-separated output (for scripts)\n"
+	    "  -v  verbose\n  -r  cgwd's runtime directory (default /run/cgw)\n"
+	    "commands:\n");
+	for (const struct command *c = commands; c->words[0]; c++)
 		fprintf(out, "  %s\n", c->help);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct cgwctl_opts opts = { 0 };
+	struct cgwctl_opts opts = { .run_dir = "/run/cgw" };
 	int ch;
 
 	static const struct option longopts[] = {
@@ -45,13 +55,19 @@ main(int argc, char **argv)
 	};
 
 	/* "+": stop at the command word; its options are its own. */
-	while ((ch = getopt_long(argc, argv, "+hjv", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+hjr:tv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			usage(stdout);
 			return 0;
 		case 'j':
 			opts.json = 1;
+			break;
+		case 'r':
+			opts.run_dir = optarg;
+			break;
+		case 't':
+			opts.tsv = 1;
 			break;
 		case 'v':
 			opts.verbose++;
@@ -65,14 +81,22 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	for (const struct command *c = commands; c->word; c++)
-		if (strcmp(c->word, argv[optind]) == 0) {
-			argc -= optind;
-			argv += optind;
+	argc -= optind;
+	argv += optind;
+	for (const struct command *c = commands; c->words[0]; c++) {
+		int n = c->words[1] ? 2 : 1;
+
+		if (strcmp(c->words[0], argv[0]) != 0 ||
+		    (n == 2 && (argc < 2 || strcmp(c->words[1], argv[1]) != 0)))
+			continue;
+		if (c->getopt_style) {
 			optind = 0;	/* let the command run getopt afresh */
 			return c->run(&opts, argc, argv);
 		}
-	fprintf(stderr, "cgwctl: unknown command \"%s\"\n", argv[optind]);
+		return c->run(&opts, argc - n, argv + n);
+	}
+	fprintf(stderr, "cgwctl: unknown command \"%s%s%s\"\n", argv[0],
+	    argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
 	usage(stderr);
 	return 2;
 }

@@ -7,12 +7,39 @@
 #ifndef CGWCTL_H
 #define CGWCTL_H
 
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lib/cgw_msg.h"
+
 struct cgwctl_opts {
 	int json;		/* -j */
 	int verbose;		/* -v */
+	int tsv;		/* -t: tab-separated, stable, for scripts */
+	const char *run_dir;	/* -r: where cgwd's sockets are */
 };
 
 /* cgwctl import [-o DIR] [-n] FILE... */
 int cmd_import(const struct cgwctl_opts *opts, int argc, char **argv);
+/* cgwctl show tunnels */
+int cmd_show_tunnels(const struct cgwctl_opts *opts, int argc, char **argv);
+/* cgwctl reset TUNNEL, cgwctl rekey TUNNEL */
+int cmd_reset(const struct cgwctl_opts *opts, int argc, char **argv);
+int cmd_rekey(const struct cgwctl_opts *opts, int argc, char **argv);
+
+/* ctl.c: talking to cgwd */
+int ctl_connect(const struct cgwctl_opts *opts, int readonly);
+/* Sends a request; then ctl_recv() returns 1 per message until END or
+ * RESULT (inclusive), 0 at the end, -errno on failure. */
+int ctl_request(int fd, uint32_t type, const void *payload, size_t len);
+int ctl_recv(int fd, struct cgw_msg_hdr *h, void *payload);
+
+/* output.c: one vtable per format (bgpctl's struct output) */
+struct output {
+	void (*head)(FILE *out);
+	void (*tunnel)(FILE *out, const struct cgw_msg_tunnel_status *t);
+	void (*tail)(FILE *out);
+};
+extern const struct output text_output, json_output, tsv_output;
 
 #endif

@@ -1,0 +1,95 @@
+/*
+ * DOC: cgwctl show tunnels, reset, rekey
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgwctl/cgwctl.h"
+
+int
+cmd_show_tunnels(const struct cgwctl_opts *opts, int argc, char **argv)
+{
+	const struct output *o = opts->json ? &json_output :
+	    opts->tsv ? &tsv_output : &text_output;
+	static uint8_t payload[CGW_MSG_MAX];
+	struct cgw_msg_hdr h;
+	int fd, r, status = 1;
+
+	(void)argv;
+	if (argc != 0) {
+		fprintf(stderr, "usage: cgwctl show tunnels\n");
+		return 2;
+	}
+	if ((fd = ctl_connect(opts, 1)) < 0)
+		return 1;
+	if ((r = ctl_request(fd, CGW_MSG_SHOW_TUNNELS, NULL, 0)) < 0)
+		goto out;
+	o->head(stdout);
+	while ((r = ctl_recv(fd, &h, payload)) > 0) {
+		if (h.type == CGW_MSG_END) {
+			status = 0;
+			break;
+		}
+		if (h.type == CGW_MSG_TUNNEL_STATUS &&
+		    h.len == sizeof(struct cgw_msg_tunnel_status))
+			o->tunnel(stdout, (const void *)payload);
+	}
+	o->tail(stdout);
+out:
+	if (r < 0)
+		fprintf(stderr, "cgwctl: show tunnels: %s\n", strerror(-r));
+	close(fd);
+	return status;
+}
+
+static int
+tunnel_action(const struct cgwctl_opts *opts, uint32_t type, const char *verb,
+    int argc, char **argv)
+{
+	static uint8_t payload[CGW_MSG_MAX];
+	struct cgw_msg_name n;
+	struct cgw_msg_hdr h;
+	int fd, r, status = 1;
+
+	if (argc != 1) {
+		fprintf(stderr, "usage: cgwctl %s TUNNEL (1, 2, a name like vpn-...-1, or its interface)\n",
+		    verb);
+		return 2;
+	}
+	memset(&n, 0, sizeof(n));
+	snprintf(n.name, sizeof(n.name), "%s", argv[0]);
+	if ((fd = ctl_connect(opts, 0)) < 0)
+		return 1;
+	if ((r = ctl_request(fd, type, &n, sizeof(n))) == 0 &&
+	    (r = ctl_recv(fd, &h, payload)) > 0 && h.type == CGW_MSG_RESULT &&
+	    h.len == sizeof(struct cgw_msg_result)) {
+		const struct cgw_msg_result *res = (const void *)payload;
+
+		if (res->code == CGW_RES_OK) {
+			printf("%.*s\n", CGW_TEXT_MAX, res->text);
+			status = 0;
+		} else if (res->code == CGW_RES_UNKNOWN_TUNNEL)
+			fprintf(stderr, "cgwctl: no tunnel \"%.*s\" (try cgwctl show tunnels)\n",
+			    CGW_TEXT_MAX, res->text);
+		else
+			fprintf(stderr, "cgwctl: %s: %.*s\n", verb,
+			    CGW_TEXT_MAX, res->text);
+	} else if (r < 0)
+		fprintf(stderr, "cgwctl: %s: %s\n", verb, strerror(-r));
+	close(fd);
+	return status;
+}
+
+int
+cmd_reset(const struct cgwctl_opts *opts, int argc, char **argv)
+{
+	return tunnel_action(opts, CGW_MSG_RESET, "reset", argc, argv);
+}
+
+int
+cmd_rekey(const struct cgwctl_opts *opts, int argc, char **argv)
+{
+	return tunnel_action(opts, CGW_MSG_REKEY, "rekey", argc, argv);
+}
