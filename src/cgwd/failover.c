@@ -1,0 +1,126 @@
+/*
+ * DOC: the failover decision (see failover.h)
+ */
+#include "cgwd/failover.h"
+
+#include <string.h>
+
+void
+fo_init(struct fo_conn *c, const struct fo_config *cfg)
+{
+	memset(c, 0, sizeof(*c));
+	c->cfg = *cfg;
+	if (c->cfg.misses == 0)
+		c->cfg.misses = 1;
+}
+
+static bool
+healthy(const struct fo_tunnel *t)
+{
+	return t->child_up && t->probe_ok;
+}
+
+static void
+enter(struct fo_tunnel *t, enum fo_state s, uint64_t now)
+{
+	if (t->state == FO_UP && s == FO_DOWN) {
+		t->failovers++;
+		t->failed_before = true;
+	}
+	t->state = s;
+	t->since_ms = now;
+}
+
+/* Moves one tunnel's state machine; true if usability changed. */
+static bool
+step(struct fo_conn *c, struct fo_tunnel *t, uint64_t now)
+{
+	bool was = t->state == FO_UP;
+
+	switch (t->state) {
+	case FO_UP:
+		if (!healthy(t))
+			enter(t, FO_DOWN, now);
+		break;
+	case FO_DOWN:
+		if (healthy(t))
+			enter(t, t->failed_before && c->cfg.holddown_ms ?
+			    FO_HOLDDOWN : FO_UP, now);
+		break;
+	case FO_HOLDDOWN:
+		if (!healthy(t))
+			enter(t, FO_DOWN, now);
+		else if (now - t->since_ms >= c->cfg.holddown_ms)
+			enter(t, FO_UP, now);
+		break;
+	}
+	return was != (t->state == FO_UP);
+}
+
+bool
+fo_child(struct fo_conn *c, int i, bool up, uint64_t now_ms)
+{
+	struct fo_tunnel *t = &c->t[i];
+
+	t->child_up = up;
+	if (!up) {
+		/* Probes through a gone SA say nothing: start over. */
+		t->probe_ok = false;
+		t->lost = 0;
+	}
+	return step(c, t, now_ms);
+}
+
+bool
+fo_probe(struct fo_conn *c, int i, bool answered, uint64_t now_ms)
+{
+	struct fo_tunnel *t = &c->t[i];
+
+	if (answered) {
+		t->lost = 0;
+		t->probe_ok = true;
+	} else if (++t->lost >= c->cfg.misses) {
+		t->probe_ok = false;
+	}
+	return step(c, t, now_ms);
+}
+
+bool
+fo_tick(struct fo_conn *c, uint64_t now_ms)
+{
+	bool changed = false;
+
+	for (int i = 0; i < FO_TUNNELS; i++)
+		changed |= step(c, &c->t[i], now_ms);
+	return changed;
+}
+
+bool
+fo_usable(const struct fo_conn *c, int i)
+{
+	return c->t[i].state == FO_UP;
+}
+
+bool
+fo_pull_return(const struct fo_conn *c, int i)
+{
+	if (!fo_usable(c, i))
+		return false;
+	for (int k = 0; k < FO_TUNNELS; k++)
+		if (k != i && !fo_usable(c, k))
+			return true;
+	return false;
+}
+
+const char *
+fo_state_name(enum fo_state s)
+{
+	switch (s) {
+	case FO_UP:
+		return "up";
+	case FO_HOLDDOWN:
+		return "hold-down";
+	default:
+		return "down";
+	}
+}

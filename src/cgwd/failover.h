@@ -1,0 +1,63 @@
+/*
+ * DOC: the failover decision
+ *
+ * Pure code, no I/O, no clock of its own: health events for the tunnels of
+ * one VPN connection go in, with the time; whether each tunnel may carry
+ * traffic comes out, and whether the surviving tunnel must pull the
+ * return path over (more-specifics).  cgwd turns the decisions into link
+ * state and BGP announcements; tests feed event sequences.
+ *
+ * A tunnel is usable when its CHILD_SA is installed and in-band probes to
+ * AWS's inside address get answers.  It turns unusable at once when the
+ * CHILD_SA goes or `misses` probes in a row are lost.  A tunnel that
+ * failed comes back only after it has been healthy for `holddown_ms`
+ * without interruption, so a flapping tunnel is not used; a tunnel coming
+ * up for the first time is used at once (bring-up must be fast).
+ */
+#ifndef CGW_FAILOVER_H
+#define CGW_FAILOVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define FO_TUNNELS 2
+
+struct fo_config {
+	unsigned int misses;		/* lost probes in a row = dead */
+	uint64_t holddown_ms;		/* healthy this long before reuse */
+};
+
+enum fo_state {
+	FO_DOWN,			/* never up, or failed and not healthy */
+	FO_HOLDDOWN,			/* healthy again, waiting out the hold-down */
+	FO_UP,
+};
+
+struct fo_tunnel {
+	enum fo_state state;
+	bool child_up;
+	bool probe_ok;			/* last probe answered */
+	unsigned int lost;		/* probes lost in a row */
+	bool failed_before;		/* hold-down applies */
+	uint64_t since_ms;		/* when state was entered */
+	unsigned int failovers;		/* UP -> DOWN transitions */
+};
+
+struct fo_conn {
+	struct fo_config cfg;
+	struct fo_tunnel t[FO_TUNNELS];
+};
+
+void fo_init(struct fo_conn *c, const struct fo_config *cfg);
+/* Each returns true if any tunnel's usability changed. */
+bool fo_child(struct fo_conn *c, int i, bool up, uint64_t now_ms);
+bool fo_probe(struct fo_conn *c, int i, bool answered, uint64_t now_ms);
+bool fo_tick(struct fo_conn *c, uint64_t now_ms);
+
+bool fo_usable(const struct fo_conn *c, int i);
+/* Tunnel i must attract the return path with more-specifics: it is usable
+ * and another tunnel of the connection is not. */
+bool fo_pull_return(const struct fo_conn *c, int i);
+const char *fo_state_name(enum fo_state s);
+
+#endif
