@@ -81,6 +81,10 @@ text_tunnel(FILE *out, const struct cgw_msg_tunnel_status *t)
 		    sa->packets_in, sa->bytes_out, sa->packets_out,
 		    duration(sa->rekey_in_s, d2, sizeof(d2)),
 		    sa->child_proposal);
+	if (t->bgp && t->bgp_state[0])
+		fprintf(out, "    BGP   %-11.16s %s  %u routes received, %u advertised\n",
+		    t->bgp_state, duration(t->bgp_uptime_s, d1, sizeof(d1)),
+		    t->routes_received, t->routes_sent);
 }
 
 static void

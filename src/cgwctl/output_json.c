@@ -81,6 +81,19 @@ json_tunnel(FILE *out, const struct cgw_msg_tunnel_status *t)
 	json_object_object_add(child, "packetsOut", json_object_new_int64((int64_t)sa->packets_out));
 	json_object_object_add(child, "rekeyInSeconds", json_object_new_int64(sa->rekey_in_s));
 	json_object_object_add(o, "child", child);
+	json_object_object_add(o, "ipsecUp", json_object_new_boolean(t->ipsec_up));
+	if (t->bgp) {
+		json_object *bgp = json_object_new_object();
+
+		add_str(bgp, "state", t->bgp_state, sizeof(t->bgp_state));
+		json_object_object_add(bgp, "uptimeSeconds",
+		    json_object_new_int64(t->bgp_uptime_s));
+		json_object_object_add(bgp, "routesReceived",
+		    json_object_new_int64(t->routes_received));
+		json_object_object_add(bgp, "routesAdvertised",
+		    json_object_new_int64(t->routes_sent));
+		json_object_object_add(o, "bgp", bgp);
+	}
 	json_object_array_add(tunnels, o);
 }
 

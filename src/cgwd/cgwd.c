@@ -31,7 +31,7 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: cgwd [-dnv] [-f file] [-r rundir] [-c charon|none] [-P plugin.so]\n"
+	fprintf(stderr, "usage: cgwd [-dnv] [-B vtydir|none] [-c charon|none] [-f file] [-P plugin.so] [-r rundir]\n"
 	    "  -f file    configuration (default " DEFAULT_CONF ")\n"
 	    "  -n         check the configuration and exit\n"
 	    "  -v         with -n: print the canonical configuration\n"
@@ -39,6 +39,8 @@ usage(void)
 	    "  -r dir     sockets and charon's generated configuration (default " DEFAULT_RUNDIR ")\n"
 	    "  -c path    the charon to start, or none to use one started elsewhere\n"
 	    "             (default " DEFAULT_CHARON ")\n"
+	    "  -B dir     FRR's vty socket directory (a private FRR; default FRR's own),\n"
+	    "             or none: cgwd does not drive BGP\n"
 	    "  -P path    preload this cgw plugin into charon (tests; installed\n"
 	    "             plugins are found by charon itself)\n");
 	exit(2);
@@ -91,8 +93,10 @@ on_signal(void *arg, int signo)
 
 	switch (signo) {
 	case SIGCHLD:
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			charon_proc_reaped(d, pid, status);
+			frr_reaped(d, pid, status);
+		}
 		break;
 	case SIGHUP:
 		log_warn(LOG_CFG, "reload is not implemented yet: restart cgwd (tunnels stay up)");
@@ -111,6 +115,7 @@ on_tick(void *arg)
 	struct cgwd *d = arg;
 
 	charon_proc_tick(d);
+	frr_tick(d);
 	sd_notify(0, "WATCHDOG=1");
 }
 
@@ -134,6 +139,7 @@ run(struct cgwd *d)
 	loop_set_tick(d->loop, on_tick, d);
 	tunnels_build(d);
 	tunnels_apply_kernel(d);
+	frr_apply(d);
 	if (charon_listen(d) < 0 || control_listen(d) < 0)
 		fatalx("cannot listen in %s", d->run_dir);
 	if (d->charon_path) {
@@ -160,8 +166,12 @@ main(int argc, char **argv)
 	    .charon_path = DEFAULT_CHARON, .plugin_fd = -1 };
 	int ch, noaction = 0, verbose = 0;
 
-	while ((ch = getopt(argc, argv, "c:df:nP:r:v")) != -1) {
+	while ((ch = getopt(argc, argv, "B:c:df:nP:r:v")) != -1) {
 		switch (ch) {
+		case 'B':
+			d.frr_vty_socket = strcmp(optarg, "none") ? optarg : NULL;
+			d.frr_off = strcmp(optarg, "none") == 0;
+			break;
 		case 'c':
 			d.charon_path = strcmp(optarg, "none") ? optarg : NULL;
 			break;

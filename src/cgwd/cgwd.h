@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "conf/conf.h"
@@ -34,6 +35,14 @@ struct tunnel {
 	char details[CGW_TEXT_MAX];	/* last cause, for show and diagnose */
 	struct cgw_msg_sa sa;		/* last LIST_SAS answer */
 	bool have_sa;
+	/* frr.c: the BGP session over this tunnel */
+	bool bgp_tracked;		/* FRR is driven by cgwd */
+	bool bgp_seen, bgp_up;
+	char bgp_state[16];
+	uint64_t bgp_uptime_ms;
+	uint32_t routes_received, routes_sent;
+	/* failover: announce more-specifics to pull the return path */
+	bool pull_return;
 };
 
 struct ctl_client;
@@ -63,6 +72,13 @@ struct cgwd {
 	int charon_restarts;
 	struct timespec charon_next_start;
 
+	/* frr.c */
+	bool frr_enabled;		/* some connection uses BGP */
+	bool frr_off;			/* -B none */
+	const char *frr_vty_socket;	/* a private FRR instance (lab) */
+	bool frr_dirty;
+	unsigned int frr_ticks;
+
 	/* control.c */
 	int ctl_fd, rctl_fd;
 	struct ctl_client *clients;
@@ -78,6 +94,15 @@ struct tunnel *tunnel_lookup(struct cgwd *d, const char *what);
 void tunnel_set_state(struct cgwd *d, struct tunnel *t, bool child_up,
     const char *why);
 void tunnel_fill_status(const struct tunnel *t, struct cgw_msg_tunnel_status *st);
+/* Recomputes UP/DOWN and details from IPsec and BGP state (AWS's rule:
+ * a BGP tunnel is UP when IPsec is up and BGP established). */
+void tunnel_refresh_details(struct tunnel *t);
+
+/* frr.c */
+void frr_apply(struct cgwd *d);
+void frr_poll(struct cgwd *d);
+void frr_tick(struct cgwd *d);
+void frr_reaped(struct cgwd *d, pid_t pid, int status);
 
 /* charon.c */
 int unix_listen(const char *path, unsigned int mode);

@@ -39,6 +39,11 @@ tunnels_build(struct cgwd *d)
 			    "IPSEC IS DOWN: waiting for charon");
 		}
 	d->n_tunnels = n;
+	for (struct cgw_conn_conf *c = d->conf->conns; c; c = c->next)
+		if (c->routing == CGW_ROUTING_BGP && !d->frr_off)
+			d->frr_enabled = true;
+	for (i = 0; i < n; i++)
+		d->tunnels[i].bgp_tracked = d->frr_enabled;
 	return 0;
 }
 
@@ -104,26 +109,54 @@ tunnel_lookup(struct cgwd *d, const char *what)
 }
 
 void
+tunnel_refresh_details(struct tunnel *t)
+{
+	bool bgp = t->conn->routing == CGW_ROUTING_BGP && t->bgp_tracked;
+	bool was = t->up;
+
+	if (!t->child_up)
+		t->up = false;	/* details keep the IPsec cause */
+	else if (!bgp) {
+		t->up = true;
+		snprintf(t->details, sizeof(t->details), "IPSEC IS UP");
+	} else if (t->bgp_up) {
+		t->up = true;
+		snprintf(t->details, sizeof(t->details), "%u BGP ROUTES",
+		    t->routes_received);
+	} else {
+		/* AWS shows such a tunnel DOWN: no routes go over it. */
+		t->up = false;
+		snprintf(t->details, sizeof(t->details),
+		    "IPSEC IS UP, BGP %s", t->bgp_seen ? t->bgp_state :
+		    "not configured in FRR");
+	}
+	if (t->up != was) {
+		t->last_change = time(NULL);
+		log_info(LOG_HM, "%s: %s: %s", t->name, t->up ? "UP" : "DOWN",
+		    t->details);
+	}
+}
+
+void
 tunnel_set_state(struct cgwd *d, struct tunnel *t, bool child_up,
     const char *why)
 {
-	bool was = t->up;
+	bool was_child = t->child_up;
 
 	t->child_up = child_up;
-	t->up = child_up;
 	if (why)
 		snprintf(t->details, sizeof(t->details), "%s", why);
-	if (t->up == was)
+	tunnel_refresh_details(t);
+	if (child_up == was_child)
 		return;
-	t->last_change = time(NULL);
-	log_info(LOG_HM, "%s: %s%s%s", t->name, t->up ? "UP" : "DOWN",
-	    why ? ": " : "", why ? why : "");
+	/* The interface follows the CHILD_SA: without it the connected
+	 * /30 goes and bgpd drops the session at once. */
 	if (t->ifindex) {
-		int r = tunnel_if_set_up(d->kernel, t->ifindex, t->up);
+		int r = tunnel_if_set_up(d->kernel, t->ifindex, child_up);
 
 		if (r < 0)
 			log_errno(LOG_KNL, r, "%s: set %s %s", t->name,
-			    t->conf->ifname, t->up ? "up" : "down");
+			    t->conf->ifname, child_up ? "up" : "down");
 	}
 }
 
@@ -138,6 +171,12 @@ tunnel_fill_status(const struct tunnel *t, struct cgw_msg_tunnel_status *st)
 	st->cgw_outside = t->conf->cgw_outside.s_addr;
 	st->inside_net = t->conf->inside.addr.v4.s_addr;
 	st->up = t->up;
+	st->ipsec_up = t->child_up;
+	st->bgp = t->conn->routing == CGW_ROUTING_BGP;
+	snprintf(st->bgp_state, sizeof(st->bgp_state), "%s", t->bgp_state);
+	st->bgp_uptime_s = (uint32_t)(t->bgp_uptime_ms / 1000);
+	st->routes_received = t->routes_received;
+	st->routes_sent = t->routes_sent;
 	st->last_change = (uint64_t)t->last_change;
 	snprintf(st->details, sizeof(st->details), "%s", t->details);
 	if (t->have_sa)

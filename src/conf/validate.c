@@ -380,11 +380,11 @@ check_box(struct vctx *v)
 	for (c = v->conf->conns; c; c = c->next)
 		if (c->gateway == CGW_GW_VGW)
 			limit = 100;
-	/* AWS tears the BGP session down above its prefix limit; cgw also
-	 * needs room for the failover more-specifics (one per prefix). */
-	if (box->n_advertise * 2 > limit)
-		err(v, &box->where, "gateway: %zu advertised prefixes (and as many failover more-specifics) exceed AWS's limit of %zu per BGP session",
-		    box->n_advertise, limit);
+	/* AWS tears the BGP session down above its prefix limit; during a
+	 * failover cgw also announces two more-specifics per prefix. */
+	if (box->n_advertise * 3 > limit)
+		err(v, &box->where, "gateway: %zu advertised prefixes (and two failover more-specifics for each) exceed AWS's limit of %zu per BGP session: at most %zu prefixes",
+		    box->n_advertise, limit, limit / 3);
 	for (size_t i = 0; i < box->n_advertise; i++)
 		for (c = v->conf->conns; c; c = c->next)
 			for (size_t j = 0; j < c->n_static_routes; j++)

@@ -159,6 +159,11 @@ struct cgw_msg_tunnel_status {
 	uint32_t up;			/* 1: AWS console's UP */
 	uint64_t last_change;		/* unix time of the last UP/DOWN change */
 	char details[CGW_TEXT_MAX];	/* e.g. "IPSEC IS DOWN: auth failed" */
+	uint32_t ipsec_up;		/* CHILD_SA installed */
+	uint32_t bgp;			/* 1: the connection uses BGP */
+	char bgp_state[16];		/* FRR's name, e.g. "Established" */
+	uint32_t bgp_uptime_s;
+	uint32_t routes_received, routes_sent;
 	struct cgw_msg_sa sa;
 };
 

@@ -1,0 +1,135 @@
+/*
+ * DOC: cgw's part of the FRR configuration, as text (see frr_conf.h)
+ */
+#include "cgwd/frr_conf.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+bool
+frr_more_specifics(const struct cgw_prefix *p, struct cgw_prefix out[2])
+{
+	uint32_t net;
+
+	if (p->family != AF_INET || p->len >= 32)
+		return false;
+	net = cgw_addr4_host(p->addr.v4);
+	out[0] = *p;
+	out[0].len = p->len + 1;
+	out[1] = out[0];
+	out[1].addr.v4 = cgw_addr4_from_host(net | (1u << (31 - p->len)));
+	return true;
+}
+
+size_t
+frr_prefix_limit(const struct cgw_conn_conf *c)
+{
+	return c->gateway == CGW_GW_TGW ? 1000 : 100;
+}
+
+static void
+write_prefix_lists(FILE *out, const struct cgw_box_conf *box)
+{
+	char a[CGW_ADDRSTRLEN];
+	unsigned int seq = 5;
+
+	/* Rebuilt from scratch each time: the list is cgw's alone. */
+	fputs("no ip prefix-list CGW-MORE-SPECIFIC\n", out);
+	for (size_t i = 0; i < box->n_advertise; i++) {
+		struct cgw_prefix half[2];
+
+		if (!frr_more_specifics(&box->advertise[i], half))
+			continue;
+		for (int k = 0; k < 2; k++, seq += 5)
+			fprintf(out, "ip prefix-list CGW-MORE-SPECIFIC seq %u permit %s\n",
+			    seq, cgw_prefix_str(&half[k], a));
+	}
+	if (seq == 5)	/* an empty list would match everything */
+		fputs("ip prefix-list CGW-MORE-SPECIFIC seq 5 deny any\n", out);
+}
+
+/* Outbound policy of one tunnel: more-specifics only while pulling. */
+static void
+write_route_map(FILE *out, const char *name, bool pull)
+{
+	fprintf(out, "no route-map %s\n", name);
+	fprintf(out, "route-map %s %s 10\n", name, pull ? "permit" : "deny");
+	fputs(" match ip address prefix-list CGW-MORE-SPECIFIC\n", out);
+	fputs("exit\n", out);
+	fprintf(out, "route-map %s permit 100\n", name);
+	fputs("exit\n", out);
+}
+
+size_t
+frr_conf_write(FILE *out, const struct cgw_conf *conf, const bool *pull)
+{
+	const struct cgw_box_conf *box = &conf->box;
+	char a[CGW_ADDRSTRLEN], rm[64];
+	size_t i = 0, per_session;
+	uint32_t asn = box->local_asn;
+
+	fputs("configure terminal\n", out);
+	write_prefix_lists(out, box);
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
+		for (int k = 0; k < CGW_TUNNELS; k++, i++) {
+			if (c->routing != CGW_ROUTING_BGP)
+				continue;
+			snprintf(rm, sizeof(rm), "CGW-OUT-%s",
+			    c->tunnel[k].ifname);
+			write_route_map(out, rm, pull && pull[i]);
+		}
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
+		if (c->routing == CGW_ROUTING_BGP && c->local_asn)
+			asn = c->local_asn;	/* one bgpd instance, one ASN */
+	fprintf(out, "router bgp %u\n", asn);
+	if (cgw_addr4_is_set(box->router_id))
+		fprintf(out, " bgp router-id %s\n", cgw_addr4_str(box->router_id, a));
+	fputs(" no bgp ebgp-requires-policy\n", out);
+	fputs(" no bgp network import-check\n", out);
+	fputs(" bgp log-neighbor-changes\n", out);
+	fputs(" bgp route-map delay-timer 0\n", out);
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next) {
+		if (c->routing != CGW_ROUTING_BGP)
+			continue;
+		for (int k = 0; k < CGW_TUNNELS; k++) {
+			const struct cgw_tunnel_conf *t = &c->tunnel[k];
+			const char *n = cgw_addr4_str(t->inside_remote, a);
+
+			fprintf(out, " neighbor %s remote-as %u\n", n, t->aws_asn);
+			fprintf(out, " neighbor %s description cgw %s-%u\n", n,
+			    c->id, t->index);
+			fprintf(out, " neighbor %s timers %u %u\n", n,
+			    t->bgp_keepalive, t->bgp_hold);
+			fprintf(out, " neighbor %s timers connect 1\n", n);
+		}
+	}
+	fputs(" address-family ipv4 unicast\n", out);
+	for (size_t p = 0; p < box->n_advertise; p++) {
+		struct cgw_prefix half[2];
+
+		fprintf(out, "  network %s\n", cgw_prefix_str(&box->advertise[p], a));
+		if (frr_more_specifics(&box->advertise[p], half))
+			for (int k = 0; k < 2; k++)
+				fprintf(out, "  network %s\n",
+				    cgw_prefix_str(&half[k], a));
+	}
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next) {
+		if (c->routing != CGW_ROUTING_BGP)
+			continue;
+		for (int k = 0; k < CGW_TUNNELS; k++) {
+			const char *n = cgw_addr4_str(c->tunnel[k].inside_remote, a);
+
+			fprintf(out, "  neighbor %s activate\n", n);
+			fprintf(out, "  neighbor %s route-map CGW-OUT-%s out\n", n,
+			    c->tunnel[k].ifname);
+		}
+	}
+	fputs(" exit-address-family\n", out);
+	fputs("exit\n", out);
+	/* Normal times: the prefixes; pulling: twice as many. */
+	per_session = box->n_advertise;
+	for (size_t t = 0; pull && t < i; t++)
+		if (pull[t])
+			per_session = box->n_advertise * 3;
+	return per_session;
+}

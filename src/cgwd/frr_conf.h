@@ -1,0 +1,37 @@
+/*
+ * DOC: cgw's part of the FRR configuration, as text
+ *
+ * Pure: from the model and each tunnel's failover verdict, the vtysh
+ * commands that make bgpd do what cgw wants.  Everything is idempotent
+ * (vtysh accepts the same command twice), names start with CGW- so cgw
+ * only ever touches its own part, and the policy toward AWS is:
+ * - equal attributes on both tunnels (AWS steers with MED);
+ * - timers from the connection (AWS: keepalive 10, hold 30) and
+ *   `timers connect 1`, so BGP comes up as soon as its tunnel does
+ *   instead of after a 120 s connect-retry;
+ * - the on-prem prefixes announced on every tunnel; their more-specifics
+ *   (each prefix split in two) announced only on a tunnel that must pull
+ *   the return path because the other one died, since AWS prefers the
+ *   longest prefix before any BGP attribute and so moves VPC->on-prem
+ *   traffic at once instead of after its 30 s hold timer;
+ * - `bgp route-map delay-timer 0`: a policy change applies at once.
+ */
+#ifndef CGW_FRR_CONF_H
+#define CGW_FRR_CONF_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "conf/conf.h"
+
+/* Writes the commands (starting with "configure terminal") to out.
+ * pull[i] says whether tunnel i (in connection order, two per connection)
+ * announces the more-specifics.  Returns the number of prefixes announced
+ * on the busiest session, for the prefix-limit check. */
+size_t frr_conf_write(FILE *out, const struct cgw_conf *conf, const bool *pull);
+/* The more-specific halves of p (two /len+1); false if p is a /32. */
+bool frr_more_specifics(const struct cgw_prefix *p, struct cgw_prefix out[2]);
+/* AWS's limit of prefixes from the customer per BGP session. */
+size_t frr_prefix_limit(const struct cgw_conn_conf *c);
+
+#endif
