@@ -33,8 +33,9 @@ write_prefix_lists(FILE *out, const struct cgw_box_conf *box)
 	char a[CGW_ADDRSTRLEN];
 	unsigned int seq = 5;
 
-	/* Rebuilt from scratch each time: the list is cgw's alone. */
-	fputs("no ip prefix-list CGW-MORE-SPECIFIC\n", out);
+	/* Entries are replaced in place by sequence number, never deleted
+	 * first: a missing list would let the more-specifics out
+	 * everywhere for a moment. */
 	for (size_t i = 0; i < box->n_advertise; i++) {
 		struct cgw_prefix half[2];
 
@@ -48,11 +49,12 @@ write_prefix_lists(FILE *out, const struct cgw_box_conf *box)
 		fputs("ip prefix-list CGW-MORE-SPECIFIC seq 5 deny any\n", out);
 }
 
-/* Outbound policy of one tunnel: more-specifics only while pulling. */
+/* Outbound policy of one tunnel: more-specifics only while pulling.
+ * FRR changes an entry's permit/deny in place, so the route-map is never
+ * missing (a missing one would deny everything). */
 static void
 write_route_map(FILE *out, const char *name, bool pull)
 {
-	fprintf(out, "no route-map %s\n", name);
 	fprintf(out, "route-map %s %s 10\n", name, pull ? "permit" : "deny");
 	fputs(" match ip address prefix-list CGW-MORE-SPECIFIC\n", out);
 	fputs("exit\n", out);
@@ -81,13 +83,13 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf, const bool *pull)
 	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
 		if (c->routing == CGW_ROUTING_BGP && c->local_asn)
 			asn = c->local_asn;	/* one bgpd instance, one ASN */
+	fputs("bgp route-map delay-timer 0\n", out);
 	fprintf(out, "router bgp %u\n", asn);
 	if (cgw_addr4_is_set(box->router_id))
 		fprintf(out, " bgp router-id %s\n", cgw_addr4_str(box->router_id, a));
 	fputs(" no bgp ebgp-requires-policy\n", out);
 	fputs(" no bgp network import-check\n", out);
 	fputs(" bgp log-neighbor-changes\n", out);
-	fputs(" bgp route-map delay-timer 0\n", out);
 	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next) {
 		if (c->routing != CGW_ROUTING_BGP)
 			continue;
