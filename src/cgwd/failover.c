@@ -106,10 +106,18 @@ fo_pull_return(const struct fo_conn *c, int i)
 {
 	if (!fo_usable(c, i))
 		return false;
+	/* Only against a tunnel that failed: one that never came up is not
+	 * used by AWS either, so there is no return path to pull. */
 	for (int k = 0; k < FO_TUNNELS; k++)
-		if (k != i && !fo_usable(c, k))
+		if (k != i && !fo_usable(c, k) && c->t[k].failed_before)
 			return true;
 	return false;
+}
+
+bool
+fo_shut(const struct fo_conn *c, int i)
+{
+	return !fo_usable(c, i) && c->t[i].failed_before;
 }
 
 const char *

@@ -56,8 +56,10 @@ bool fo_tick(struct fo_conn *c, uint64_t now_ms);
 
 bool fo_usable(const struct fo_conn *c, int i);
 /* Tunnel i must attract the return path with more-specifics: it is usable
- * and another tunnel of the connection is not. */
+ * and another tunnel of the connection failed and is not back. */
 bool fo_pull_return(const struct fo_conn *c, int i);
+/* Tunnel i failed and is not back: keep routing off it. */
+bool fo_shut(const struct fo_conn *c, int i);
 const char *fo_state_name(enum fo_state s);
 
 #endif

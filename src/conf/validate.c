@@ -189,8 +189,9 @@ check_timers(struct vctx *v, const struct cgw_tunnel_conf *t)
 	if (t->dpd_delay < 1 || t->dpd_delay >= t->dpd_timeout)
 		err(v, &t->where, "tunnel %u: dpd delay %u s must be at least 1 and below the timeout (%u s)",
 		    u, t->dpd_delay, t->dpd_timeout);
-	if (t->startup == CGW_STARTUP_START && t->ike_version != 2)
-		err(v, &t->where, "tunnel %u: startup start needs IKEv2 (AWS initiates IKEv2 only); use startup add",
+	/* add = wait for AWS to initiate, which AWS does only with IKEv2. */
+	if (t->startup == CGW_STARTUP_ADD && t->ike_version != 2)
+		err(v, &t->where, "tunnel %u: startup add waits for AWS to initiate, which AWS does only with IKEv2; use startup start (cgw initiates)",
 		    u);
 	if (t->mtu < 576 || t->mtu > 1446)
 		err(v, &t->where, "tunnel %u: mtu %u is outside 576-1446 (1446 is AWS's maximum, with AES-GCM)",

@@ -178,7 +178,9 @@ test_aws_rules(void)
 	expect("integrity none", "integrity sha256", 16, "set integrity none");
 	expect("pfs-group 20", "pfs-group none", 16, "AWS always uses PFS");
 	expect("\t\tpsk \"zyxwvuts_2\"\n", "\t\tpsk \"zyxwvuts_2\"\n\t\tike-version 1\n",
-	    16, "needs IKEv2");
+	    16, "needs IKEv2");	/* GCM in phase 1 */
+	expect("\t\tpsk \"Abcdefgh_1.x\"\n", "\t\tpsk \"Abcdefgh_1.x\"\n\t\tike-version 1\n\t\tstartup add\n",
+	    10, "only with IKEv2");
 	/* BGP. */
 	expect("local-asn 65000", "local-asn 64512", 10, "equals AWS's");
 	expect("\t\tpsk \"zyxwvuts_2\"\n", "\t\tpsk \"zyxwvuts_2\"\n\t\tbgp remote-asn 65000 keepalive 10 hold 30\n",

@@ -27,8 +27,9 @@ test_bringup_is_immediate(void)
 	CHECK(!fo_child(&c, 0, true, 0));	/* no probe answer yet */
 	CHECK(fo_probe(&c, 0, true, 100));	/* first answer: usable */
 	CHECK(fo_usable(&c, 0) && c.t[0].state == FO_UP);
-	/* Tunnel 2 still down: tunnel 1 pulls the return path. */
-	CHECK(fo_pull_return(&c, 0) && !fo_pull_return(&c, 1));
+	/* Tunnel 2 never came up: AWS does not use it either, no pull. */
+	CHECK(!fo_pull_return(&c, 0) && !fo_pull_return(&c, 1));
+	CHECK(!fo_shut(&c, 1));
 }
 
 static void
@@ -44,6 +45,7 @@ test_probe_loss_needs_misses_in_a_row(void)
 	CHECK(fo_probe(&c, 0, false, 2000));	/* third in a row */
 	CHECK(!fo_usable(&c, 0) && fo_usable(&c, 1));
 	CHECK(fo_pull_return(&c, 1) && !fo_pull_return(&c, 0));
+	CHECK(fo_shut(&c, 0) && !fo_shut(&c, 1));
 	CHECK(c.t[0].failovers == 1);
 }
 
