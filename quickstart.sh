@@ -21,6 +21,10 @@ build() {	# dir, configure args...
 		autoreconf -fi >/dev/null
 	fi
 	mkdir -p "$dir"
+	# The charon plugin builds against Debian's strongSwan source,
+	# configured as Debian does (first run: about a minute).
+	step "strongSwan source for the charon plugin"
+	(cd "$dir" && ../packaging/strongswan-src.sh >/dev/null)
 	if [ ! -f "$dir/Makefile" ] || [ configure -nt "$dir/Makefile" ]; then
 		step "configure $*"
 		(cd "$dir" && ../configure -q "$@")

@@ -139,6 +139,8 @@ run(struct cgwd *d)
 	loop_set_tick(d->loop, on_tick, d);
 	tunnels_build(d);
 	tunnels_apply_kernel(d);
+	if (health_start(d) < 0)
+		fatalx("cannot start the probes");
 	frr_apply(d);
 	if (charon_listen(d) < 0 || control_listen(d) < 0)
 		fatalx("cannot listen in %s", d->run_dir);
@@ -152,6 +154,7 @@ run(struct cgwd *d)
 	r = loop_run(d->loop, &d->quit);
 	sd_notify(0, "STOPPING=1");
 	control_close_all(d);
+	health_stop(d);
 	loop_free(d->loop);
 	kernel_free(d->kernel);
 	free(d->tunnels);

@@ -15,6 +15,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "cgwd/failover.h"
+#include "cgwd/probe.h"
 #include "conf/conf.h"
 #include "kernel/kernel.h"
 #include "lib/cgw_msg.h"
@@ -22,7 +24,11 @@
 
 struct loop;
 
+struct cgwd;
+
 struct tunnel {
+	struct cgwd *d;
+	size_t conn_idx;		/* index into cgwd.fo */
 	struct cgw_conn_conf *conn;	/* borrowed from cgwd.conf */
 	struct cgw_tunnel_conf *conf;
 	char name[CGW_NAME_MAX];	/* "<connection id>-<index>" */
@@ -41,8 +47,14 @@ struct tunnel {
 	char bgp_state[16];
 	uint64_t bgp_uptime_ms;
 	uint32_t routes_received, routes_sent;
-	/* failover: announce more-specifics to pull the return path */
-	bool pull_return;
+	/* health.c: probes and the failover verdict */
+	struct probe probe;
+	bool usable;			/* may carry traffic */
+	bool shut;			/* failed: BGP neighbor shut */
+	bool pull_return;		/* announce the more-specifics */
+	bool link_up;			/* admin state we last set */
+	bool link_hold_down;		/* down until bgpd has the shutdown */
+	unsigned int hold_gen;		/* ...i.e. FRR apply generation */
 };
 
 struct ctl_client;
@@ -78,6 +90,10 @@ struct cgwd {
 	const char *frr_vty_socket;	/* a private FRR instance (lab) */
 	bool frr_dirty;
 	unsigned int frr_ticks;
+	unsigned int frr_gen;		/* applies started */
+
+	/* health.c: one failover state per connection */
+	struct fo_conn *fo;
 
 	/* control.c */
 	int ctl_fd, rctl_fd;
@@ -97,6 +113,13 @@ void tunnel_fill_status(const struct tunnel *t, struct cgw_msg_tunnel_status *st
 /* Recomputes UP/DOWN and details from IPsec and BGP state (AWS's rule:
  * a BGP tunnel is UP when IPsec is up and BGP established). */
 void tunnel_refresh_details(struct tunnel *t);
+
+/* health.c */
+int health_start(struct cgwd *d);
+void health_stop(struct cgwd *d);
+void health_child(struct cgwd *d, struct tunnel *t);
+void health_frr_applied(struct cgwd *d, unsigned int gen);
+void tunnel_sync_link(struct cgwd *d, struct tunnel *t);
 
 /* frr.c */
 void frr_apply(struct cgwd *d);

@@ -21,6 +21,14 @@
 #include "cgwd/loop.h"
 #include "lib/log.h"
 
+/* The message carries the model's enums as numbers. */
+_Static_assert(CGW_MSG_ENCR_AES256_GCM16 == (int)CGW_ENCR_AES256_GCM16 &&
+    CGW_MSG_INTEG_SHA512 == (int)CGW_INTEG_SHA512 &&
+    CGW_MSG_DPD_CLEAR == (int)CGW_DPD_CLEAR &&
+    CGW_MSG_DPD_NONE == (int)CGW_DPD_NONE &&
+    CGW_MSG_DPD_RESTART == (int)CGW_DPD_RESTART,
+    "cgw_msg.h and conf.h disagree on an enum");
+
 static void
 fill_proposal(struct cgw_msg_proposal *m, const struct cgw_proposal *p)
 {

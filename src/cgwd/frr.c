@@ -33,6 +33,7 @@ struct frr_job {
 	char *out;
 	size_t len;
 	bool is_show;
+	unsigned int gen;	/* apply generation */
 	struct cgwd *d;
 };
 
@@ -199,28 +200,31 @@ frr_poll(struct cgwd *d)
 void
 frr_apply(struct cgwd *d)
 {
-	bool *pull = xcalloc(d->n_tunnels ? d->n_tunnels : 1, sizeof(bool));
+	struct frr_policy *pol = xcalloc(d->n_tunnels ? d->n_tunnels : 1,
+	    sizeof(*pol));
 	char *text = NULL;
 	size_t len = 0, announced;
 	FILE *f;
 	pid_t pid;
 
-	if (!d->frr_enabled) {
-		free(pull);
-		return;
-	}
-	if (apply_job.pid > 0) {
+	if (!d->frr_enabled || apply_job.pid > 0) {
 		/* One at a time; the running one is re-done when it ends. */
-		d->frr_dirty = true;
-		free(pull);
+		d->frr_dirty = apply_job.pid > 0;
+		free(pol);
 		return;
 	}
-	for (size_t i = 0; i < d->n_tunnels; i++)
-		pull[i] = d->tunnels[i].pull_return;
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		const struct tunnel *t = &d->tunnels[i];
+
+		pol[i].pull = t->pull_return;
+		/* A tunnel never judged yet is left as bgpd has it: a
+		 * restarted cgwd must not touch working sessions. */
+		pol[i].shut = t->shut ? 1 : t->usable ? 0 : -1;
+	}
 	f = open_memstream(&text, &len);
-	announced = frr_conf_write(f, d->conf, pull);
+	announced = frr_conf_write(f, d->conf, pol);
 	fclose(f);
-	free(pull);
+	free(pol);
 	for (const struct cgw_conn_conf *c = d->conf->conns; c; c = c->next)
 		if (announced * 10 >= frr_prefix_limit(c) * 8)
 			log_warn(LOG_BGP, "%s: %zu prefixes toward AWS, near its limit of %zu (AWS drops the session above it)",
@@ -232,7 +236,8 @@ frr_apply(struct cgwd *d)
 		log_errno(LOG_BGP, pid, "run vtysh");
 		return;
 	}
-	apply_job = (struct frr_job){ .pid = pid, .fd = -1, .d = d };
+	apply_job = (struct frr_job){ .pid = pid, .fd = -1, .d = d,
+	    .gen = ++d->frr_gen };
 }
 
 void
@@ -244,6 +249,9 @@ frr_reaped(struct cgwd *d, pid_t pid, int status)
 			log_debug(LOG_BGP, "vtysh show exited with %d", status);
 	} else if (pid == apply_job.pid) {
 		apply_job.pid = 0;
+		/* Even a failed apply lifts the hold: without bgpd there is
+		 * no session to protect, and the probes need the link. */
+		health_frr_applied(d, apply_job.gen);
 		if (status != 0)
 			log_warn(LOG_BGP, "vtysh could not apply cgw's BGP configuration (status %d): is FRR's bgpd running?",
 			    status);

@@ -63,7 +63,8 @@ write_route_map(FILE *out, const char *name, bool pull)
 }
 
 size_t
-frr_conf_write(FILE *out, const struct cgw_conf *conf, const bool *pull)
+frr_conf_write(FILE *out, const struct cgw_conf *conf,
+    const struct frr_policy *pol)
 {
 	const struct cgw_box_conf *box = &conf->box;
 	char a[CGW_ADDRSTRLEN], rm[64];
@@ -78,7 +79,7 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf, const bool *pull)
 				continue;
 			snprintf(rm, sizeof(rm), "CGW-OUT-%s",
 			    c->tunnel[k].ifname);
-			write_route_map(out, rm, pull && pull[i]);
+			write_route_map(out, rm, pol && pol[i].pull);
 		}
 	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
 		if (c->routing == CGW_ROUTING_BGP && c->local_asn)
@@ -90,19 +91,23 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf, const bool *pull)
 	fputs(" no bgp ebgp-requires-policy\n", out);
 	fputs(" no bgp network import-check\n", out);
 	fputs(" bgp log-neighbor-changes\n", out);
+	i = 0;
 	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next) {
-		if (c->routing != CGW_ROUTING_BGP)
-			continue;
-		for (int k = 0; k < CGW_TUNNELS; k++) {
+		for (int k = 0; k < CGW_TUNNELS; k++, i++) {
 			const struct cgw_tunnel_conf *t = &c->tunnel[k];
 			const char *n = cgw_addr4_str(t->inside_remote, a);
 
+			if (c->routing != CGW_ROUTING_BGP)
+				continue;
 			fprintf(out, " neighbor %s remote-as %u\n", n, t->aws_asn);
 			fprintf(out, " neighbor %s description cgw %s-%u\n", n,
 			    c->id, t->index);
 			fprintf(out, " neighbor %s timers %u %u\n", n,
 			    t->bgp_keepalive, t->bgp_hold);
 			fprintf(out, " neighbor %s timers connect 1\n", n);
+			if (pol && pol[i].shut >= 0)
+				fprintf(out, " %sneighbor %s shutdown\n",
+				    pol[i].shut ? "" : "no ", n);
 		}
 	}
 	fputs(" address-family ipv4 unicast\n", out);
@@ -130,8 +135,8 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf, const bool *pull)
 	fputs("exit\n", out);
 	/* Normal times: the prefixes; pulling: twice as many. */
 	per_session = box->n_advertise;
-	for (size_t t = 0; pull && t < i; t++)
-		if (pull[t])
+	for (size_t t = 0; pol && t < i; t++)
+		if (pol[t].pull)
 			per_session = box->n_advertise * 3;
 	return per_session;
 }

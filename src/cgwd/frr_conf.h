@@ -24,11 +24,18 @@
 
 #include "conf/conf.h"
 
+/* What failover wants of one tunnel's BGP session. */
+struct frr_policy {
+	bool pull;		/* announce the more-specifics */
+	int shut;		/* 1: neighbor shutdown, 0: not, -1: leave as is */
+};
+
 /* Writes the commands (starting with "configure terminal") to out.
- * pull[i] says whether tunnel i (in connection order, two per connection)
- * announces the more-specifics.  Returns the number of prefixes announced
- * on the busiest session, for the prefix-limit check. */
-size_t frr_conf_write(FILE *out, const struct cgw_conf *conf, const bool *pull);
+ * pol[i] is for tunnel i, in connection order, two per connection (NULL:
+ * no pull, leave shutdowns).  Returns the number of prefixes announced on
+ * the busiest session, for the prefix-limit check. */
+size_t frr_conf_write(FILE *out, const struct cgw_conf *conf,
+    const struct frr_policy *pol);
 /* The more-specific halves of p (two /len+1); false if p is a /32. */
 bool frr_more_specifics(const struct cgw_prefix *p, struct cgw_prefix out[2]);
 /* AWS's limit of prefixes from the customer per BGP session. */

@@ -15,6 +15,8 @@
 
 #include "lib/xalloc.h"
 
+struct timer;
+
 struct watch {
 	int fd;
 	loop_fd_cb cb;
@@ -29,6 +31,8 @@ struct loop {
 	void *tick_arg;
 	loop_signal_cb sig;
 	void *sig_arg;
+	struct { int fd; struct timer *t; } *timers;
+	size_t n_timers;
 };
 
 static void
@@ -52,6 +56,54 @@ signal_cb(void *arg, int fd, uint32_t events)
 	while (read(fd, &si, sizeof(si)) == sizeof(si))
 		if (l->sig)
 			l->sig(l->sig_arg, (int)si.ssi_signo);
+}
+
+struct timer {
+	loop_cb cb;
+	void *arg;
+};
+
+static void
+timer_cb(void *arg, int fd, uint32_t events)
+{
+	struct timer *t = arg;
+	uint64_t n;
+
+	(void)events;
+	if (read(fd, &n, sizeof(n)) == sizeof(n))
+		t->cb(t->arg);
+}
+
+int
+loop_add_timer(struct loop *l, unsigned int interval_ms, loop_cb cb,
+    void *arg)
+{
+	struct itimerspec its;
+	struct timer *t;
+	int fd, r;
+
+	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	its.it_interval.tv_sec = interval_ms / 1000;
+	its.it_interval.tv_nsec = (long)(interval_ms % 1000) * 1000000L;
+	its.it_value = its.it_interval;
+	/* Timers live as long as the loop: freed with it (l->timers). */
+	t = xcalloc(1, sizeof(*t));
+	t->cb = cb;
+	t->arg = arg;
+	if (timerfd_settime(fd, 0, &its, NULL) < 0 ||
+	    (r = loop_add_fd(l, fd, EPOLLIN, timer_cb, t)) < 0) {
+		r = -errno;
+		close(fd);
+		free(t);
+		return r;
+	}
+	l->timers = xreallocarray(l->timers, l->n_timers + 1,
+	    sizeof(*l->timers));
+	l->timers[l->n_timers].fd = fd;
+	l->timers[l->n_timers++].t = t;
+	return fd;
 }
 
 struct loop *
@@ -89,6 +141,11 @@ loop_free(struct loop *l)
 		close(l->tfd);
 	if (l->sfd >= 0)
 		close(l->sfd);
+	for (size_t i = 0; i < l->n_timers; i++) {
+		close(l->timers[i].fd);
+		free(l->timers[i].t);
+	}
+	free(l->timers);
 	free(l);
 	return NULL;
 }

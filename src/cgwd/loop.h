@@ -20,6 +20,9 @@ struct loop *loop_free(struct loop *l);
 int loop_add_fd(struct loop *l, int fd, uint32_t events, loop_fd_cb cb, void *arg);
 void loop_del_fd(struct loop *l, int fd);
 void loop_set_tick(struct loop *l, loop_cb cb, void *arg);
+/* A periodic timer of its own (e.g. the probes); returns its fd. */
+int loop_add_timer(struct loop *l, unsigned int interval_ms, loop_cb cb,
+    void *arg);
 int loop_signals(struct loop *l, const int *signals, int n, loop_signal_cb cb,
     void *arg);
 /* Runs until *quit is set. */

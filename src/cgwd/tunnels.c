@@ -74,6 +74,14 @@ tunnels_apply_kernel(struct cgwd *d)
 			continue;
 		}
 		t->ifindex = r;
+		if (w.up >= 0)
+			t->link_up = w.up;
+		else {
+			struct kernel_link l;
+
+			t->link_up = d->kernel->ops->link_get(d->kernel,
+			    t->conf->ifname, &l) == 0 && l.up;
+		}
 		log_info(LOG_KNL, "%s: interface %s if_id %u: %s", t->name,
 		    t->conf->ifname, t->if_id,
 		    changes ? "configured" : "adopted unchanged");
@@ -151,13 +159,8 @@ tunnel_set_state(struct cgwd *d, struct tunnel *t, bool child_up,
 		return;
 	/* The interface follows the CHILD_SA: without it the connected
 	 * /30 goes and bgpd drops the session at once. */
-	if (t->ifindex) {
-		int r = tunnel_if_set_up(d->kernel, t->ifindex, child_up);
-
-		if (r < 0)
-			log_errno(LOG_KNL, r, "%s: set %s %s", t->name,
-			    t->conf->ifname, child_up ? "up" : "down");
-	}
+	tunnel_sync_link(d, t);
+	health_child(d, t);
 }
 
 void
@@ -177,6 +180,10 @@ tunnel_fill_status(const struct tunnel *t, struct cgw_msg_tunnel_status *st)
 	st->bgp_uptime_s = (uint32_t)(t->bgp_uptime_ms / 1000);
 	st->routes_received = t->routes_received;
 	st->routes_sent = t->routes_sent;
+	st->usable = t->usable;
+	st->pulling = t->pull_return;
+	st->probe_rtt_us = t->probe.rtt_us;
+	st->probe_loss_pct = probe_loss_pct(&t->probe);
 	st->last_change = (uint64_t)t->last_change;
 	snprintf(st->details, sizeof(st->details), "%s", t->details);
 	if (t->have_sa)

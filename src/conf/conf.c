@@ -18,7 +18,12 @@
 struct cgw_conf *
 cgw_conf_new(void)
 {
-	return xcalloc(1, sizeof(struct cgw_conf));
+	struct cgw_conf *conf = xcalloc(1, sizeof(struct cgw_conf));
+
+	conf->box.probe_interval_ms = CGW_DEF_PROBE_INTERVAL_MS;
+	conf->box.probe_misses = CGW_DEF_PROBE_MISSES;
+	conf->box.holddown_s = CGW_DEF_HOLDDOWN_S;
+	return conf;
 }
 
 static void

@@ -35,6 +35,11 @@
 #define CGW_DEF_BGP_HOLD 30
 #define CGW_DEF_MTU 1436	/* what AWS's templates configure */
 #define CGW_DEF_MSS 1379
+/* Failover defaults: 3 x 100 ms detects a dead tunnel in 0.3 s; three
+ * losses in a row at 2 % random loss happen once in 125,000 probes. */
+#define CGW_DEF_PROBE_INTERVAL_MS 100
+#define CGW_DEF_PROBE_MISSES 3
+#define CGW_DEF_HOLDDOWN_S 10
 
 enum cgw_routing { CGW_ROUTING_BGP, CGW_ROUTING_STATIC };
 enum cgw_gateway_type { CGW_GW_VGW, CGW_GW_TGW };
@@ -118,6 +123,10 @@ struct cgw_box_conf {
 	struct in_addr router_id;
 	struct cgw_prefix *advertise;		/* on-prem prefixes */
 	size_t n_advertise;
+	/* Failover: in-band probes through each tunnel (see failover.h). */
+	unsigned int probe_interval_ms;
+	unsigned int probe_misses;		/* lost in a row = tunnel dead */
+	unsigned int holddown_s;		/* healthy this long before reuse */
 };
 
 struct cgw_conf {

@@ -116,11 +116,18 @@ static const struct setting conn_settings[] = {
 #undef C
 
 #define B(f) offsetof(struct cgw_box_conf, f)
+static const struct setting failover_pairs[] = {
+	{ "probe-interval", K_UINT, B(probe_interval_ms), NULL, "milliseconds" },
+	{ "probe-misses", K_UINT, B(probe_misses), NULL, "a count" },
+	{ "hold-down", K_UINT, B(holddown_s), NULL, "seconds" },
+	END
+};
 static const struct setting box_settings[] = {
 	{ "outside-interface", K_STRING, B(outside_interface), NULL, NULL },
 	{ "local-address", K_ADDR4, B(local_address), NULL, NULL },
 	{ "local-asn", K_U32, B(local_asn), NULL, "an AS number" },
 	{ "router-id", K_ADDR4, B(router_id), NULL, NULL },
+	{ "failover", K_PAIRS, 0, failover_pairs, NULL },
 	END
 };
 #undef B

@@ -103,6 +103,8 @@ cgw_conf_print(FILE *out, const struct cgw_conf *conf)
 		if (box->local_asn)
 			fprintf(out, "\tlocal-asn %u\n", box->local_asn);
 		print_addr(out, "\t", "router-id", box->router_id);
+		fprintf(out, "\tfailover probe-interval %u probe-misses %u hold-down %u\n",
+		    box->probe_interval_ms, box->probe_misses, box->holddown_s);
 		for (size_t i = 0; i < box->n_advertise; i++)
 			fprintf(out, "\tadvertise %s\n",
 			    cgw_prefix_str(&box->advertise[i], buf));

@@ -376,6 +376,15 @@ check_box(struct vctx *v)
 	    box->local_asn == 4294967295u)
 		err(v, &box->where, "gateway: local-asn %u is not a usable AS number (1-4294967294, not 23456)",
 		    box->local_asn);
+	if (box->probe_interval_ms < 20 || box->probe_interval_ms > 10000)
+		err(v, &box->where, "gateway: failover probe-interval %u ms is outside 20-10000",
+		    box->probe_interval_ms);
+	if (box->probe_misses < 1 || box->probe_misses > 100)
+		err(v, &box->where, "gateway: failover probe-misses %u is outside 1-100",
+		    box->probe_misses);
+	if (box->holddown_s > 3600)
+		err(v, &box->where, "gateway: failover hold-down %u s is above 3600",
+		    box->holddown_s);
 	if (!box->outside_interface)
 		err(v, &box->where, "gateway: outside-interface missing (the interface facing the internet, e.g. eth0)");
 	for (c = v->conf->conns; c; c = c->next)

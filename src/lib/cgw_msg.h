@@ -97,11 +97,14 @@ struct cgw_msg_tunnel {
 	uint32_t rekey_fuzz;		/* percent */
 	uint32_t replay_window;		/* packets */
 	uint32_t dpd_delay, dpd_timeout;	/* seconds */
-	uint32_t dpd_action;		/* enum cgw_dpd_action */
+	uint32_t dpd_action;		/* enum cgw_msg_dpd */
 	uint32_t initiate;		/* 1: cgw initiates and re-initiates */
 	uint32_t if_id;			/* XFRM interface id, in and out */
-	uint32_t retransmit_timeout_ms;	/* tuned: dead peer in ~30 s */
-	uint32_t retransmit_tries;
+};
+
+/* The values of conf.h's enum cgw_dpd_action, for the plugin. */
+enum cgw_msg_dpd {
+	CGW_MSG_DPD_CLEAR = 0, CGW_MSG_DPD_NONE, CGW_MSG_DPD_RESTART,
 };
 
 enum cgw_msg_event_kind {
@@ -164,6 +167,10 @@ struct cgw_msg_tunnel_status {
 	char bgp_state[16];		/* FRR's name, e.g. "Established" */
 	uint32_t bgp_uptime_s;
 	uint32_t routes_received, routes_sent;
+	uint32_t usable;		/* failover: may carry traffic */
+	uint32_t pulling;		/* announcing more-specifics (active) */
+	uint32_t probe_rtt_us;		/* last probe's round trip */
+	uint32_t probe_loss_pct;	/* of the last 8 probes */
 	struct cgw_msg_sa sa;
 };
 

@@ -1,0 +1,343 @@
+/*
+ * DOC: cgw_control - initiate, terminate, rekey, list SAs by tunnel name
+ *
+ * Runs in the link's reader thread.  charon's IKE_SA enumerator checks
+ * each IKE_SA out while we look at it, so anything that checks an IKE_SA
+ * out again (controller->terminate_ike) is called only after the
+ * enumeration ends.  Calls are asynchronous (no controller callback): the
+ * outcome reaches cgwd as events.
+ */
+#include "cgw_control.h"
+
+#include <daemon.h>
+#include <collections/array.h>
+#include <processing/jobs/rekey_child_sa_job.h>
+#include <processing/jobs/rekey_ike_sa_job.h>
+
+typedef struct private_cgw_control_t private_cgw_control_t;
+
+struct private_cgw_control_t {
+
+	/** public interface */
+	cgw_control_t public;
+
+	/** the loaded tunnels */
+	cgw_config_t *config;
+};
+
+/** an IKE_SA that is (or will be) up, as opposed to one going away */
+static bool ike_alive(ike_sa_t *ike_sa)
+{
+	switch (ike_sa->get_state(ike_sa))
+	{
+		case IKE_CONNECTING:
+		case IKE_ESTABLISHED:
+		case IKE_REKEYING:
+			return TRUE;
+		default:
+			return FALSE;
+	}
+}
+
+METHOD(cgw_control_t, initiate, enum cgw_result,
+	private_cgw_control_t *this, char *name, char *text, size_t len)
+{
+	enumerator_t *enumerator;
+	ike_sa_t *ike_sa;
+	peer_cfg_t *peer;
+	child_cfg_t *child = NULL;
+	bool busy = FALSE;
+
+	peer = this->config->backend.get_peer_cfg_by_name(&this->config->backend,
+													   name);
+	if (!peer)
+	{
+		snprintf(text, len, "no tunnel '%s'", name);
+		return CGW_RES_UNKNOWN_TUNNEL;
+	}
+	/* idempotent: a second IKE_SA would only be replaced (unique=replace) */
+	enumerator = charon->controller->create_ike_sa_enumerator(
+													charon->controller, TRUE);
+	while (enumerator->enumerate(enumerator, &ike_sa))
+	{
+		if (streq(ike_sa->get_name(ike_sa), name) && ike_alive(ike_sa) &&
+			(ike_sa->get_state(ike_sa) == IKE_CONNECTING ||
+			 ike_sa->get_child_count(ike_sa) > 0))
+		{
+			busy = TRUE;
+		}
+	}
+	enumerator->destroy(enumerator);
+	if (busy)
+	{
+		peer->destroy(peer);
+		snprintf(text, len, "'%s' is already up or coming up", name);
+		return CGW_RES_OK;
+	}
+	enumerator = peer->create_child_cfg_enumerator(peer);
+	if (enumerator->enumerate(enumerator, &child))
+	{
+		child->get_ref(child);
+	}
+	enumerator->destroy(enumerator);
+	DBG1(DBG_CFG, "cgw: initiating '%s'", name);
+	/* adopts both references; without a callback it does not wait */
+	if (charon->controller->initiate(charon->controller, peer, child,
+									 NULL, NULL, 0, FALSE) != SUCCESS)
+	{
+		snprintf(text, len, "initiating '%s' failed", name);
+		return CGW_RES_FAILED;
+	}
+	snprintf(text, len, "initiating '%s'", name);
+	return CGW_RES_OK;
+}
+
+METHOD(cgw_control_t, terminate, enum cgw_result,
+	private_cgw_control_t *this, char *name, char *text, size_t len)
+{
+	enumerator_t *enumerator;
+	ike_sa_t *ike_sa;
+	array_t *ids;
+	uint32_t id;
+
+	if (!this->config->has(this->config, name, NULL))
+	{
+		snprintf(text, len, "no tunnel '%s'", name);
+		return CGW_RES_UNKNOWN_TUNNEL;
+	}
+	ids = array_create(sizeof(uint32_t), 0);
+	enumerator = charon->controller->create_ike_sa_enumerator(
+													charon->controller, TRUE);
+	while (enumerator->enumerate(enumerator, &ike_sa))
+	{
+		if (streq(ike_sa->get_name(ike_sa), name))
+		{
+			id = ike_sa->get_unique_id(ike_sa);
+			array_insert(ids, ARRAY_TAIL, &id);
+		}
+	}
+	enumerator->destroy(enumerator);
+	snprintf(text, len, "terminating %u IKE_SA(s) of '%s'", array_count(ids),
+			 name);
+	while (array_remove(ids, ARRAY_HEAD, &id))
+	{
+		charon->controller->terminate_ike(charon->controller, id, FALSE,
+										  NULL, NULL, 0);
+	}
+	array_destroy(ids);
+	return CGW_RES_OK;
+}
+
+METHOD(cgw_control_t, rekey, enum cgw_result,
+	private_cgw_control_t *this, char *name, char *text, size_t len)
+{
+	enumerator_t *enumerator, *children;
+	ike_sa_t *ike_sa;
+	child_sa_t *child_sa;
+	u_int ikes = 0, childs = 0;
+
+	if (!this->config->has(this->config, name, NULL))
+	{
+		snprintf(text, len, "no tunnel '%s'", name);
+		return CGW_RES_UNKNOWN_TUNNEL;
+	}
+	enumerator = charon->controller->create_ike_sa_enumerator(
+													charon->controller, TRUE);
+	while (enumerator->enumerate(enumerator, &ike_sa))
+	{
+		if (!streq(ike_sa->get_name(ike_sa), name) ||
+			ike_sa->get_state(ike_sa) != IKE_ESTABLISHED)
+		{
+			continue;
+		}
+		children = ike_sa->create_child_sa_enumerator(ike_sa);
+		while (children->enumerate(children, &child_sa))
+		{
+			if (child_sa->get_state(child_sa) != CHILD_INSTALLED)
+			{
+				continue;
+			}
+			lib->processor->queue_job(lib->processor,
+					(job_t*)rekey_child_sa_job_create(
+								child_sa->get_protocol(child_sa),
+								child_sa->get_spi(child_sa, TRUE),
+								ike_sa->get_my_host(ike_sa)));
+			childs++;
+		}
+		children->destroy(children);
+		lib->processor->queue_job(lib->processor,
+				(job_t*)rekey_ike_sa_job_create(ike_sa->get_id(ike_sa), FALSE));
+		ikes++;
+	}
+	enumerator->destroy(enumerator);
+	if (!ikes)
+	{
+		snprintf(text, len, "'%s' has no established IKE_SA", name);
+		return CGW_RES_FAILED;
+	}
+	snprintf(text, len, "rekeying %u IKE_SA(s), %u CHILD_SA(s) of '%s'",
+			 ikes, childs, name);
+	return CGW_RES_OK;
+}
+
+METHOD(cgw_control_t, unload, enum cgw_result,
+	private_cgw_control_t *this, char *name, char *text, size_t len)
+{
+	enum cgw_result res;
+
+	/* terminate first: with the config gone, nothing would restart it */
+	res = terminate(this, name, text, len);
+	if (res == CGW_RES_OK && !this->config->unload(this->config, name))
+	{
+		snprintf(text, len, "no tunnel '%s'", name);
+		res = CGW_RES_UNKNOWN_TUNNEL;
+	}
+	return res;
+}
+
+/** "IKE:AES_CBC_128/..." -> "AES_CBC_128/..." */
+static void print_proposal(char *buf, size_t len, proposal_t *proposal)
+{
+	char tmp[128], *p;
+
+	if (!proposal)
+	{
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%P", proposal);
+	p = strchr(tmp, ':');
+	snprintf(buf, len, "%s", p ? p + 1 : tmp);
+}
+
+/** a better IKE_SA to report than the one recorded so far? */
+static bool better(struct cgw_msg_sa *rec, bool seen, ike_sa_t *ike_sa)
+{
+	return !seen || (rec->ike_state != IKE_ESTABLISHED &&
+					 ike_sa->get_state(ike_sa) == IKE_ESTABLISHED);
+}
+
+static void fill(struct cgw_msg_sa *rec, ike_sa_t *ike_sa, time_t now)
+{
+	enumerator_t *enumerator;
+	child_sa_t *child_sa, *best = NULL;
+	time_t t;
+
+	rec->ike_state = ike_sa->get_state(ike_sa);
+	snprintf(rec->ike_state_name, sizeof(rec->ike_state_name), "%N",
+			 ike_sa_state_names, rec->ike_state);
+	if (rec->ike_state == IKE_ESTABLISHED || rec->ike_state == IKE_REKEYING)
+	{
+		t = ike_sa->get_statistic(ike_sa, STAT_ESTABLISHED);
+		rec->established_s = now > t ? now - t : 0;
+	}
+	print_proposal(rec->ike_proposal, sizeof(rec->ike_proposal),
+				   ike_sa->get_proposal(ike_sa));
+	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
+	while (enumerator->enumerate(enumerator, &child_sa))
+	{
+		if (!best || child_sa->get_state(child_sa) == CHILD_INSTALLED)
+		{
+			best = child_sa;
+		}
+	}
+	enumerator->destroy(enumerator);
+	if (!best)
+	{
+		return;
+	}
+	rec->child_state = best->get_state(best);
+	snprintf(rec->child_state_name, sizeof(rec->child_state_name), "%N",
+			 child_sa_state_names, rec->child_state);
+	rec->spi_in = best->get_spi(best, TRUE);
+	rec->spi_out = best->get_spi(best, FALSE);
+	if (rec->child_state == CHILD_INSTALLED)
+	{
+		best->get_usestats(best, TRUE, NULL, &rec->bytes_in,
+						   &rec->packets_in);
+		best->get_usestats(best, FALSE, NULL, &rec->bytes_out,
+						   &rec->packets_out);
+	}
+	t = best->get_lifetime(best, FALSE);
+	rec->rekey_in_s = t > now ? t - now : 0;
+	print_proposal(rec->child_proposal, sizeof(rec->child_proposal),
+				   best->get_proposal(best));
+}
+
+METHOD(cgw_control_t, list_sas, void,
+	private_cgw_control_t *this, cgw_control_send_t send, void *data)
+{
+	enumerator_t *enumerator;
+	linked_list_t *names;
+	struct cgw_msg_sa *recs;
+	bool *seen;
+	ike_sa_t *ike_sa;
+	char *name;
+	time_t now = time_monotonic(NULL);
+	int i, n;
+
+	names = this->config->get_names(this->config);
+	n = names->get_count(names);
+	recs = calloc(n ?: 1, sizeof(*recs));
+	seen = calloc(n ?: 1, sizeof(*seen));
+	enumerator = names->create_enumerator(names);
+	for (i = 0; enumerator->enumerate(enumerator, &name); i++)
+	{
+		snprintf(recs[i].name, sizeof(recs[i].name), "%s", name);
+	}
+	enumerator->destroy(enumerator);
+	names->destroy_function(names, free);
+
+	enumerator = charon->controller->create_ike_sa_enumerator(
+													charon->controller, TRUE);
+	while (enumerator->enumerate(enumerator, &ike_sa))
+	{
+		for (i = 0; i < n; i++)
+		{
+			if (streq(recs[i].name, ike_sa->get_name(ike_sa)) &&
+				better(&recs[i], seen[i], ike_sa))
+			{
+				memset(&recs[i].ike_state, 0,
+					   sizeof(recs[i]) - offsetof(struct cgw_msg_sa, ike_state));
+				fill(&recs[i], ike_sa, now);
+				seen[i] = TRUE;
+			}
+		}
+	}
+	enumerator->destroy(enumerator);
+	for (i = 0; i < n; i++)
+	{
+		if (!send(data, &recs[i]))
+		{
+			break;
+		}
+	}
+	free(seen);
+	free(recs);
+}
+
+METHOD(cgw_control_t, destroy, void,
+	private_cgw_control_t *this)
+{
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+cgw_control_t *cgw_control_create(cgw_config_t *config)
+{
+	private_cgw_control_t *this;
+
+	INIT(this,
+		.public = {
+			.initiate = _initiate,
+			.terminate = _terminate,
+			.rekey = _rekey,
+			.unload = _unload,
+			.list_sas = _list_sas,
+			.destroy = _destroy,
+		},
+		.config = config,
+	);
+	return &this->public;
+}

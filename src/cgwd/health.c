@@ -1,0 +1,213 @@
+/*
+ * DOC: health: probes and CHILD_SA state in, failover actions out
+ *
+ * Feeds the failover decision (failover.c) with each tunnel's CHILD_SA
+ * state and probe results, and carries out what it decides:
+ *
+ * - BGP connections: a tunnel that dies has its interface taken down at
+ *   once, the fastest signal there is (its /30 goes, bgpd drops the
+ *   session and zebra the routes, on-prem->VPC moves in well under a
+ *   second); its BGP neighbor is shut down and the surviving tunnel
+ *   announces the more-specifics that pull VPC->on-prem over (frr.c).
+ *   Once bgpd has the shutdown, the interface comes back up so probes
+ *   can tell when the tunnel works again; the neighbor stays shut until
+ *   it has answered for the hold-down.
+ * - Static connections: the VPC prefixes are routed (netlink) through
+ *   the first usable tunnel.
+ */
+#include "cgwd/cgwd.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "cgwd/loop.h"
+#include "cgwd/tunnel_if.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The interface is up while the CHILD_SA is, except for the moment
+ * between a failure and bgpd having shut the tunnel's neighbor. */
+void
+tunnel_sync_link(struct cgwd *d, struct tunnel *t)
+{
+	bool want = t->child_up && !t->link_hold_down;
+	int r;
+
+	if (!t->ifindex || t->link_up == want)
+		return;
+	r = tunnel_if_set_up(d->kernel, t->ifindex, want);
+	if (r < 0) {
+		log_errno(LOG_KNL, r, "%s: set %s %s", t->name, t->conf->ifname,
+		    want ? "up" : "down");
+		return;
+	}
+	t->link_up = want;
+}
+
+static void
+static_routes(struct cgwd *d, struct cgw_conn_conf *conn, struct tunnel *pair)
+{
+	struct tunnel *via = NULL;
+
+	for (int k = 0; k < CGW_TUNNELS && !via; k++)
+		if (fo_usable(&d->fo[pair[0].conn_idx], k) && pair[k].ifindex)
+			via = &pair[k];
+	if (!via)
+		return;		/* nothing better to offer: leave them */
+	for (size_t i = 0; i < conn->n_static_routes; i++) {
+		struct kernel_route4 r = {
+			.dst = conn->static_routes[i].addr.v4,
+			.plen = conn->static_routes[i].len,
+			.ifindex = via->ifindex,
+			.metric = 50,
+		};
+		int e = d->kernel->ops->route4_replace(d->kernel, &r);
+
+		if (e < 0)
+			log_errno(LOG_KNL, e, "%s: route to the VPC via %s",
+			    conn->id, via->conf->ifname);
+	}
+}
+
+static void
+apply_conn(struct cgwd *d, size_t ci)
+{
+	struct tunnel *pair = &d->tunnels[ci * CGW_TUNNELS];
+	struct fo_conn *fo = &d->fo[ci];
+	bool bgp = pair[0].conn->routing == CGW_ROUTING_BGP && d->frr_enabled;
+
+	for (int k = 0; k < CGW_TUNNELS; k++) {
+		struct tunnel *t = &pair[k];
+		bool shut = fo_shut(fo, k);
+
+		if (shut != t->shut || fo_usable(fo, k) != t->usable)
+			log_info(LOG_HM, "%s: %s (%u probes lost in a row, rtt %u us)",
+			    t->name, fo_state_name(fo->t[k].state),
+			    fo->t[k].lost, t->probe.rtt_us);
+		if (bgp && shut && !t->shut) {
+			t->link_hold_down = true;
+			t->hold_gen = d->frr_gen + 1;
+			tunnel_sync_link(d, t);
+		}
+		t->shut = shut;
+		t->usable = fo_usable(fo, k);
+		t->pull_return = fo_pull_return(fo, k);
+	}
+	if (bgp)
+		frr_apply(d);
+	else if (pair[0].conn->routing == CGW_ROUTING_STATIC)
+		static_routes(d, pair[0].conn, pair);
+}
+
+void
+health_child(struct cgwd *d, struct tunnel *t)
+{
+	if (d->fo && fo_child(&d->fo[t->conn_idx], t->conf->index - 1,
+	    t->child_up, now_ms()))
+		apply_conn(d, t->conn_idx);
+}
+
+void
+health_frr_applied(struct cgwd *d, unsigned int gen)
+{
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		struct tunnel *t = &d->tunnels[i];
+
+		if (t->link_hold_down && t->hold_gen <= gen) {
+			t->link_hold_down = false;
+			tunnel_sync_link(d, t);
+		}
+	}
+}
+
+static void
+probe_readable(void *arg, int fd, uint32_t events)
+{
+	struct tunnel *t = arg;
+	struct cgwd *d = t->d;
+
+	(void)fd;
+	(void)events;
+	if (probe_recv(&t->probe) &&
+	    fo_probe(&d->fo[t->conn_idx], t->conf->index - 1, true, now_ms()))
+		apply_conn(d, t->conn_idx);
+}
+
+static void
+probe_timer(void *arg)
+{
+	struct cgwd *d = arg;
+	uint64_t now = now_ms();
+	size_t n_conns = d->n_tunnels / CGW_TUNNELS;
+	bool *changed = xcalloc(n_conns ? n_conns : 1, sizeof(bool));
+
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		struct tunnel *t = &d->tunnels[i];
+		int lost;
+
+		if (t->probe.fd < 0 && t->ifindex) {
+			int r = probe_open(&t->probe, t->conf->ifname,
+			    (uint16_t)(getpid() ^ (i << 8)));
+
+			if (r < 0)
+				continue;
+			loop_add_fd(d->loop, t->probe.fd, EPOLLIN,
+			    probe_readable, t);
+		}
+		if (t->probe.fd < 0)
+			continue;
+		lost = probe_send(&t->probe, t->conf->inside_remote);
+		/* Losses while the CHILD_SA is gone mean nothing new. */
+		if (lost && t->child_up)
+			changed[t->conn_idx] |= fo_probe(&d->fo[t->conn_idx],
+			    t->conf->index - 1, false, now);
+	}
+	for (size_t ci = 0; ci < n_conns; ci++)
+		if (fo_tick(&d->fo[ci], now) || changed[ci])
+			apply_conn(d, ci);
+	free(changed);
+}
+
+int
+health_start(struct cgwd *d)
+{
+	const struct cgw_box_conf *box = &d->conf->box;
+	struct fo_config cfg = {
+		.misses = box->probe_misses,
+		.holddown_ms = (uint64_t)box->holddown_s * 1000,
+	};
+	size_t n_conns = d->n_tunnels / CGW_TUNNELS;
+	int r;
+
+	d->fo = xcalloc(n_conns ? n_conns : 1, sizeof(*d->fo));
+	for (size_t ci = 0; ci < n_conns; ci++)
+		fo_init(&d->fo[ci], &cfg);
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		d->tunnels[i].probe.fd = -1;
+		d->tunnels[i].d = d;
+		d->tunnels[i].conn_idx = i / CGW_TUNNELS;
+	}
+	r = loop_add_timer(d->loop, box->probe_interval_ms, probe_timer, d);
+	return r < 0 ? log_errno(LOG_HM, r, "probe timer") : 0;
+}
+
+void
+health_stop(struct cgwd *d)
+{
+	for (size_t i = 0; i < d->n_tunnels; i++)
+		probe_close(&d->tunnels[i].probe);
+	free(d->fo);
+	d->fo = NULL;
+}

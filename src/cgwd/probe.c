@@ -1,0 +1,118 @@
+/*
+ * DOC: in-band probes (see probe.h)
+ */
+#include "cgwd/probe.h"
+
+#include <errno.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int
+probe_open(struct probe *p, const char *ifname, uint16_t ident)
+{
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    IPPROTO_ICMP);
+
+	memset(p, 0, sizeof(*p));
+	p->fd = -1;
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+	    (socklen_t)strlen(ifname) + 1) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	p->fd = fd;
+	p->ident = ident;
+	return 0;
+}
+
+void
+probe_close(struct probe *p)
+{
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+}
+
+static uint16_t
+checksum(const void *data, size_t len)
+{
+	const uint16_t *w = data;
+	uint32_t sum = 0;
+
+	for (; len > 1; len -= 2)
+		sum += *w++;
+	if (len)
+		sum += *(const uint8_t *)w;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+int
+probe_send(struct probe *p, struct in_addr dst)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = dst };
+	struct icmphdr h;
+	int lost = p->outstanding;
+
+	p->window = (uint8_t)(p->window << 1 | (lost ? 1 : 0));
+	memset(&h, 0, sizeof(h));
+	h.type = ICMP_ECHO;
+	h.un.echo.id = htons(p->ident);
+	h.un.echo.sequence = htons(++p->seq);
+	h.checksum = checksum(&h, sizeof(h));
+	clock_gettime(CLOCK_MONOTONIC, &p->sent_at);
+	p->sent++;
+	/* A down interface refuses the send: the probe is simply lost. */
+	p->outstanding = true;
+	if (p->fd >= 0)
+		(void)sendto(p->fd, &h, sizeof(h), 0, (struct sockaddr *)&sin,
+		    sizeof(sin));
+	return lost;
+}
+
+int
+probe_recv(struct probe *p)
+{
+	uint8_t buf[512];
+	int hit = 0;
+	ssize_t n;
+
+	while ((n = recv(p->fd, buf, sizeof(buf), 0)) > 0) {
+		const struct iphdr *ip = (const void *)buf;
+		const struct icmphdr *h;
+		size_t hl = (size_t)ip->ihl * 4;
+		struct timespec now;
+
+		if ((size_t)n < hl + sizeof(*h))
+			continue;
+		h = (const void *)(buf + hl);
+		if (h->type != ICMP_ECHOREPLY || ntohs(h->un.echo.id) != p->ident ||
+		    ntohs(h->un.echo.sequence) != p->seq || !p->outstanding)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		p->rtt_us = (uint32_t)((now.tv_sec - p->sent_at.tv_sec) * 1000000 +
+		    (now.tv_nsec - p->sent_at.tv_nsec) / 1000);
+		p->outstanding = false;
+		p->answered++;
+		hit = 1;
+	}
+	return hit;
+}
+
+unsigned int
+probe_loss_pct(const struct probe *p)
+{
+	unsigned int lost = 0, n = p->sent < 8 ? p->sent : 8;
+
+	for (unsigned int i = 0; i < n; i++)
+		lost += (p->window >> i) & 1;
+	return n ? lost * 100 / n : 0;
+}
