@@ -115,6 +115,7 @@ on_tick(void *arg)
 	struct cgwd *d = arg;
 
 	charon_proc_tick(d);
+	charon_keep_up(d);
 	frr_tick(d);
 	sd_notify(0, "WATCHDOG=1");
 }

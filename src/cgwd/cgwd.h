@@ -35,6 +35,7 @@ struct tunnel {
 	uint32_t if_id;
 	int ifindex;			/* 0 until the interface exists */
 	bool child_up;			/* CHILD_SA installed */
+	time_t last_initiate;
 	bool ike_up;
 	bool up;			/* what show tunnels says */
 	time_t last_change;
@@ -133,6 +134,7 @@ int charon_listen(struct cgwd *d);
 int charon_send(struct cgwd *d, uint32_t type, const void *payload, size_t len);
 int charon_tunnel_cmd(struct cgwd *d, uint32_t type, const struct tunnel *t);
 void charon_request_sas(struct cgwd *d);
+void charon_keep_up(struct cgwd *d);
 
 /* charon_proc.c */
 int charon_proc_start(struct cgwd *d);

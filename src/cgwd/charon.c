@@ -104,10 +104,34 @@ load_all(struct cgwd *d)
 		explicit_bzero(m.psk, sizeof(m.psk));
 		/* The plugin ignores this where an IKE_SA is already up, so
 		 * a cgwd restart never duplicates SAs. */
-		if (t->conf->startup == CGW_STARTUP_START)
+		if (t->conf->startup == CGW_STARTUP_START) {
+			t->last_initiate = time(NULL);
 			charon_tunnel_cmd(d, CGW_MSG_INITIATE, t);
+		}
 	}
 	charon_request_sas(d);
+}
+
+/* Always on: charon re-initiates by itself after a close or DPD, but not
+ * when a CHILD_SA never installed or an attempt gave up; so every few
+ * seconds, a tunnel cgw starts that has no IKE_SA is initiated again
+ * (INITIATE is a no-op where an IKE_SA exists). */
+void
+charon_keep_up(struct cgwd *d)
+{
+	time_t now = time(NULL);
+
+	if (d->plugin_fd < 0)
+		return;
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		struct tunnel *t = &d->tunnels[i];
+
+		if (t->conf->startup != CGW_STARTUP_START || t->ike_up ||
+		    now - t->last_initiate < 5)
+			continue;
+		t->last_initiate = now;
+		charon_tunnel_cmd(d, CGW_MSG_INITIATE, t);
+	}
 }
 
 void
@@ -200,6 +224,9 @@ on_sa(struct cgwd *d, const struct cgw_msg_sa *sa)
 		return;
 	t->sa = *sa;
 	t->have_sa = true;
+	t->ike_up = sa->ike_state_name[0] &&
+	    strncmp(sa->ike_state_name, "DELETING", 16) != 0 &&
+	    strncmp(sa->ike_state_name, "DESTROYING", 16) != 0;
 	installed = strncmp(sa->child_state_name, "INSTALLED", 16) == 0 ||
 	    strncmp(sa->child_state_name, "REKEYING", 16) == 0 ||
 	    strncmp(sa->child_state_name, "REKEYED", 16) == 0;
