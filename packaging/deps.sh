@@ -9,7 +9,7 @@ set -eu
 
 BUILD="autoconf automake libtool pkgconf make gcc clang libclang-rt-14-dev
        libxml2-dev libjson-c-dev libmnl-dev libsystemd-dev mandoc python3
-       dpkg-dev strongswan-charon"
+       dpkg-dev strongswan-charon libnftables-dev"
 LAB="qemu-system-x86 linux-image-amd64 busybox-static cpio kmod
      strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
      libcharon-extra-plugins frr iproute2 nftables iputils-ping procps"

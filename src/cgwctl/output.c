@@ -85,6 +85,9 @@ text_tunnel(FILE *out, const struct cgw_msg_tunnel_status *t)
 		fprintf(out, "    BGP   %-11.16s %s  %u routes received, %u advertised\n",
 		    t->bgp_state, duration(t->bgp_uptime_s, d1, sizeof(d1)),
 		    t->routes_received, t->routes_sent);
+	fprintf(out, "    PATH  %-11s probe rtt %.1f ms, %u%% lost%s\n",
+	    t->usable ? "usable" : "unusable", t->probe_rtt_us / 1000.0,
+	    t->probe_loss_pct, t->pulling ? "  (active: carrying both directions)" : "");
 }
 
 static void
@@ -101,13 +104,19 @@ tsv_tunnel(FILE *out, const struct cgw_msg_tunnel_status *t)
 	const struct cgw_msg_sa *sa = &t->sa;
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 
+	/* Columns: connection tunnel interface outside-ip inside-cidr status
+	 * last-change ike-state child-state bytes-in bytes-out packets-in
+	 * packets-out bgp-state usable details ("-" for empty). */
 	fprintf(out, "%.*s\t%u\t%s\t%s\t%s/30\t%s\t%" PRIu64 "\t%.16s\t%.16s\t%"
-	    PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%.*s\n",
+	    PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%.16s\t%s\t%.*s\n",
 	    CGW_NAME_MAX, t->connection, t->index, t->ifname,
 	    addr(t->aws_outside, a), addr(t->inside_net, b),
-	    t->up ? "UP" : "DOWN", t->last_change, sa->ike_state_name,
-	    sa->child_state_name, sa->bytes_in, sa->bytes_out, sa->packets_in,
-	    sa->packets_out, CGW_TEXT_MAX, t->details);
+	    t->up ? "UP" : "DOWN", t->last_change,
+	    sa->ike_state_name[0] ? sa->ike_state_name : "-",
+	    sa->child_state_name[0] ? sa->child_state_name : "-",
+	    sa->bytes_in, sa->bytes_out, sa->packets_in, sa->packets_out,
+	    t->bgp && t->bgp_state[0] ? t->bgp_state : "-",
+	    t->usable ? "usable" : "unusable", CGW_TEXT_MAX, t->details);
 }
 
 const struct output tsv_output = { nothing, tsv_tunnel, nothing };

@@ -82,6 +82,10 @@ json_tunnel(FILE *out, const struct cgw_msg_tunnel_status *t)
 	json_object_object_add(child, "rekeyInSeconds", json_object_new_int64(sa->rekey_in_s));
 	json_object_object_add(o, "child", child);
 	json_object_object_add(o, "ipsecUp", json_object_new_boolean(t->ipsec_up));
+	json_object_object_add(o, "usable", json_object_new_boolean(t->usable));
+	json_object_object_add(o, "pullingReturnPath", json_object_new_boolean(t->pulling));
+	json_object_object_add(o, "probeRttUs", json_object_new_int64(t->probe_rtt_us));
+	json_object_object_add(o, "probeLossPercent", json_object_new_int64(t->probe_loss_pct));
 	if (t->bgp) {
 		json_object *bgp = json_object_new_object();
 

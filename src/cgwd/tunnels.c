@@ -11,8 +11,10 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cgwd/mss.h"
 #include "cgwd/tunnel_if.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -45,6 +47,22 @@ tunnels_build(struct cgwd *d)
 	for (i = 0; i < n; i++)
 		d->tunnels[i].bgp_tracked = d->frr_enabled;
 	return 0;
+}
+
+static void
+apply_mss(struct cgwd *d)
+{
+	char *text = NULL, err[512] = "";
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int r;
+
+	mss_rules_write(f, d->conf);
+	fclose(f);
+	r = d->kernel->ops->nft_apply(d->kernel, text, err, sizeof(err));
+	if (r < 0)
+		log_warn(LOG_KNL, "MSS clamping (nftables) not installed: %s", err);
+	free(text);
 }
 
 void
@@ -86,6 +104,7 @@ tunnels_apply_kernel(struct cgwd *d)
 		    t->conf->ifname, t->if_id,
 		    changes ? "configured" : "adopted unchanged");
 	}
+	apply_mss(d);
 }
 
 struct tunnel *

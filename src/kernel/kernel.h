@@ -12,6 +12,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define KERNEL_IFNAMSIZ 16
@@ -60,6 +61,9 @@ struct kernel_ops {
 	int (*route4_del)(struct kernel *k, const struct kernel_route4 *r);
 	/* path under /proc/sys/, e.g. "net/ipv4/conf/cgw-1/rp_filter". */
 	int (*sysctl_set)(struct kernel *k, const char *path, const char *value);
+	/* Runs an nft script atomically; err gets nft's message. */
+	int (*nft_apply)(struct kernel *k, const char *ruleset, char *err,
+	    size_t errlen);
 	void (*destroy)(struct kernel *k);
 };
 

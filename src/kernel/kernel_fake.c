@@ -226,6 +226,19 @@ kernel_fake_sysctl(struct kernel *k, const char *path)
 	return NULL;
 }
 
+static int
+fake_nft_apply(struct kernel *k, const char *ruleset, char *err, size_t errlen)
+{
+	struct kernel_fake *f = F(k);
+
+	(void)err;
+	(void)errlen;
+	if (strcmp(f->nft, ruleset) != 0)
+		f->changes++;
+	snprintf(f->nft, sizeof(f->nft), "%s", ruleset);
+	return 0;
+}
+
 static void
 fake_destroy(struct kernel *k)
 {
@@ -244,6 +257,7 @@ static const struct kernel_ops fake_ops = {
 	.route4_replace = fake_route4_replace,
 	.route4_del = fake_route4_del,
 	.sysctl_set = fake_sysctl_set,
+	.nft_apply = fake_nft_apply,
 	.destroy = fake_destroy,
 };
 

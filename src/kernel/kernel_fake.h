@@ -21,6 +21,7 @@ struct kernel_fake {
 	int n_routes;
 	struct { char path[128]; char value[32]; } sysctls[FAKE_MAX];
 	int n_sysctls;
+	char nft[8192];		/* the last ruleset applied */
 	int changes;		/* every successful change */
 };
 

@@ -86,6 +86,7 @@ static const struct kernel_ops netlink_ops = {
 	.route4_replace = nl_route4_replace,
 	.route4_del = nl_route4_del,
 	.sysctl_set = sysctl_write,
+	.nft_apply = nft_apply,
 	.destroy = nl_destroy,
 };
 
