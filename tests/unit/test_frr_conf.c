@@ -38,7 +38,8 @@ main(void)
 	struct cgw_diag d;
 	struct cgw_prefix p, half[2];
 	char a[CGW_ADDRSTRLEN], b[CGW_ADDRSTRLEN];
-	bool none[2] = { false, false }, pull2[2] = { false, true };
+	struct frr_policy none[2] = { { false, -1 }, { false, -1 } };
+	struct frr_policy pull2[2] = { { false, 1 }, { true, 0 } };
 	size_t n;
 	char *t;
 
@@ -67,12 +68,16 @@ main(void)
 	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-2 deny 10\n") != NULL);
 	/* Never delete what a neighbor references. */
 	CHECK(strstr(t, "no route-map") == NULL);
+	/* Untouched shutdown state unless failover says so. */
+	CHECK(strstr(t, "shutdown") == NULL);
 	free(t);
 
 	t = render(c, pull2, &n);
 	CHECK(n == 6);		/* 2 prefixes + 4 more-specifics */
 	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-1 deny 10\n") != NULL);
 	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-2 permit 10\n") != NULL);
+	CHECK(strstr(t, " neighbor 169.254.10.1 shutdown\n") != NULL);
+	CHECK(strstr(t, " no neighbor 169.254.20.1 shutdown\n") != NULL);
 	free(t);
 
 	cgw_diag_clear(&d);
