@@ -27,6 +27,8 @@ static const struct command commands[] = {
 	    "reset TUNNEL                       re-establish a tunnel now" },
 	{ { "rekey", NULL }, cmd_rekey, 0,
 	    "rekey TUNNEL                       rekey a tunnel's SAs now" },
+	{ { "reload", NULL }, cmd_reload, 0,
+	    "reload                             check and apply the configuration" },
 	{ { "import", NULL }, cmd_import, 1,
 	    "import [-f] [-n] [-o DIR] FILE...  turn AWS's files into connection files" },
 	{ { NULL, NULL }, NULL, 0, NULL },

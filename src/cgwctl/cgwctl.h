@@ -26,6 +26,8 @@ int cmd_show_tunnels(const struct cgwctl_opts *opts, int argc, char **argv);
 /* cgwctl reset TUNNEL, cgwctl rekey TUNNEL */
 int cmd_reset(const struct cgwctl_opts *opts, int argc, char **argv);
 int cmd_rekey(const struct cgwctl_opts *opts, int argc, char **argv);
+/* cgwctl reload */
+int cmd_reload(const struct cgwctl_opts *opts, int argc, char **argv);
 
 /* ctl.c: talking to cgwd */
 int ctl_connect(const struct cgwctl_opts *opts, int readonly);

@@ -93,3 +93,34 @@ cmd_rekey(const struct cgwctl_opts *opts, int argc, char **argv)
 {
 	return tunnel_action(opts, CGW_MSG_REKEY, "rekey", argc, argv);
 }
+
+int
+cmd_reload(const struct cgwctl_opts *opts, int argc, char **argv)
+{
+	static uint8_t payload[CGW_MSG_MAX];
+	struct cgw_msg_hdr h;
+	int fd, r, status = 1;
+
+	(void)argv;
+	if (argc != 0) {
+		fprintf(stderr, "usage: cgwctl reload\n");
+		return 2;
+	}
+	if ((fd = ctl_connect(opts, 0)) < 0)
+		return 1;
+	if ((r = ctl_request(fd, CGW_MSG_RELOAD, NULL, 0)) == 0 &&
+	    (r = ctl_recv(fd, &h, payload)) > 0 && h.type == CGW_MSG_RESULT &&
+	    h.len == sizeof(struct cgw_msg_result)) {
+		const struct cgw_msg_result *res = (const void *)payload;
+
+		if (res->code == CGW_RES_OK) {
+			printf("%.*s\n", CGW_TEXT_MAX, res->text);
+			status = 0;
+		} else
+			fprintf(stderr, "cgwctl: reload: %.*s\n", CGW_TEXT_MAX,
+			    res->text);
+	} else if (r < 0)
+		fprintf(stderr, "cgwctl: reload: %s\n", strerror(-r));
+	close(fd);
+	return status;
+}

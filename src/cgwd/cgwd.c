@@ -98,9 +98,15 @@ on_signal(void *arg, int signo)
 			frr_reaped(d, pid, status);
 		}
 		break;
-	case SIGHUP:
-		log_warn(LOG_CFG, "reload is not implemented yet: restart cgwd (tunnels stay up)");
+	case SIGHUP: {
+		char msg[256];
+
+		if (cgwd_reload_check(d, msg, sizeof(msg)) == 0) {
+			d->reload_requested = true;
+			d->quit = true;
+		}
 		break;
+	}
 	default:
 		log_info(LOG_MAIN, "signal %d: exiting (charon and the tunnels stay up)",
 		    signo);
@@ -139,7 +145,9 @@ run(struct cgwd *d)
 		fatalx("cannot set up signals");
 	loop_set_tick(d->loop, on_tick, d);
 	tunnels_build(d);
+	state_load(d);
 	tunnels_apply_kernel(d);
+	state_save(d);
 	if (health_start(d) < 0)
 		fatalx("cannot start the probes");
 	frr_apply(d);
@@ -153,6 +161,10 @@ run(struct cgwd *d)
 	log_info(LOG_MAIN, "cgwd ready: %zu tunnels", d->n_tunnels);
 	sd_notify(0, "READY=1");
 	r = loop_run(d->loop, &d->quit);
+	if (d->reload_requested) {
+		sd_notify(0, "RELOADING=1");
+		cgwd_reload_exec(d);	/* returns only on failure */
+	}
 	sd_notify(0, "STOPPING=1");
 	control_close_all(d);
 	health_stop(d);
@@ -167,7 +179,7 @@ int
 main(int argc, char **argv)
 {
 	struct cgwd d = { .conf_path = DEFAULT_CONF, .run_dir = DEFAULT_RUNDIR,
-	    .charon_path = DEFAULT_CHARON, .plugin_fd = -1 };
+	    .charon_path = DEFAULT_CHARON, .plugin_fd = -1, .argv = argv };
 	int ch, noaction = 0, verbose = 0;
 
 	while ((ch = getopt(argc, argv, "B:c:df:nP:r:v")) != -1) {

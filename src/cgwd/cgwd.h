@@ -36,6 +36,8 @@ struct tunnel {
 	int ifindex;			/* 0 until the interface exists */
 	bool child_up;			/* CHILD_SA installed */
 	time_t last_initiate;
+	uint64_t hash;			/* of its configuration (state.c) */
+	bool reset_on_load;		/* changed since the last cgwd */
 	bool ike_up;
 	bool up;			/* what show tunnels says */
 	time_t last_change;
@@ -61,6 +63,7 @@ struct tunnel {
 struct ctl_client;
 
 struct cgwd {
+	char **argv;			/* for reload (re-exec) */
 	const char *conf_path;
 	const char *run_dir;		/* sockets, generated strongswan.conf */
 	const char *plugin_path;	/* LD_PRELOADed into charon (tests) */
@@ -93,6 +96,10 @@ struct cgwd {
 	unsigned int frr_ticks;
 	unsigned int frr_gen;		/* applies started */
 
+	/* state.c: tunnels the previous cgwd had and this one has not */
+	char **stale;
+	size_t n_stale;
+
 	/* health.c: one failover state per connection */
 	struct fo_conn *fo;
 
@@ -100,6 +107,7 @@ struct cgwd {
 	int ctl_fd, rctl_fd;
 	struct ctl_client *clients;
 	bool quit;
+	bool reload_requested;
 };
 
 /* tunnels.c */
@@ -114,6 +122,12 @@ void tunnel_fill_status(const struct tunnel *t, struct cgw_msg_tunnel_status *st
 /* Recomputes UP/DOWN and details from IPsec and BGP state (AWS's rule:
  * a BGP tunnel is UP when IPsec is up and BGP established). */
 void tunnel_refresh_details(struct tunnel *t);
+
+/* state.c */
+void state_load(struct cgwd *d);
+void state_save(struct cgwd *d);
+int cgwd_reload_check(struct cgwd *d, char *msg, size_t len);
+void cgwd_reload_exec(struct cgwd *d);
 
 /* health.c */
 int health_start(struct cgwd *d);

@@ -95,6 +95,13 @@ charon_tunnel_cmd(struct cgwd *d, uint32_t type, const struct tunnel *t)
 static void
 load_all(struct cgwd *d)
 {
+	struct cgw_msg_name n;
+
+	for (size_t i = 0; i < d->n_stale; i++) {
+		memset(&n, 0, sizeof(n));
+		snprintf(n.name, sizeof(n.name), "%s", d->stale[i]);
+		charon_send(d, CGW_MSG_TUNNEL_UNLOAD, &n, sizeof(n));
+	}
 	for (size_t i = 0; i < d->n_tunnels; i++) {
 		struct tunnel *t = &d->tunnels[i];
 		struct cgw_msg_tunnel m;
@@ -102,6 +109,12 @@ load_all(struct cgwd *d)
 		tunnel_msg(t, &m);
 		charon_send(d, CGW_MSG_TUNNEL_LOAD, &m, sizeof(m));
 		explicit_bzero(m.psk, sizeof(m.psk));
+		/* Changed since the last cgwd: SAs made with the old settings
+		 * go, so what runs is what the file says. */
+		if (t->reset_on_load) {
+			t->reset_on_load = false;
+			charon_tunnel_cmd(d, CGW_MSG_TERMINATE, t);
+		}
 		/* The plugin ignores this where an IKE_SA is already up, so
 		 * a cgwd restart never duplicates SAs. */
 		if (t->conf->startup == CGW_STARTUP_START) {

@@ -136,12 +136,21 @@ dispatch_control(struct cgwd *d, struct ctl_client *c,
 		if (h->len != sizeof(struct cgw_msg_name))
 			return -EBADMSG;
 		return tunnel_action(d, c, h, (const void *)p);
-	case CGW_MSG_RELOAD:
+	case CGW_MSG_RELOAD: {
+		char text[CGW_TEXT_MAX];
+
 		if (h->len != 0)
 			return -EBADMSG;
-		result(c, h->seq, CGW_RES_FAILED,
-		    "reload is not implemented yet: restart cgwd (tunnels stay up)");
+		/* Answer first: on success cgwd is re-executed. */
+		if (cgwd_reload_check(d, text, sizeof(text)) < 0) {
+			result(c, h->seq, CGW_RES_FAILED, text);
+			return 0;
+		}
+		result(c, h->seq, CGW_RES_OK, "configuration valid: reloading (tunnels stay up)");
+		d->reload_requested = true;
+		d->quit = true;		/* the loop ends; run() re-executes */
 		return 0;
+	}
 	default:
 		result(c, h->seq, CGW_RES_BAD_REQUEST, msg_type_name(h->type));
 		return -EBADMSG;

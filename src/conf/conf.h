@@ -182,5 +182,8 @@ void cgw_conf_validate(struct cgw_conf *conf, struct cgw_diag *diag);
 /* printconf.c: the canonical form; parse(print(c)) == c. */
 void cgw_conf_print(FILE *out, const struct cgw_conf *conf);
 void cgw_conn_print(FILE *out, const struct cgw_conn_conf *conn);
+/* One tunnel block (what decides whether a reload must reset it). */
+void cgw_tunnel_print(FILE *out, const struct cgw_conn_conf *conn,
+    const struct cgw_tunnel_conf *t);
 
 #endif

@@ -26,8 +26,8 @@ print_group(FILE *out, unsigned int g)
 		fputs("none", out);
 }
 
-static void
-print_tunnel(FILE *out, const struct cgw_conn_conf *c,
+void
+cgw_tunnel_print(FILE *out, const struct cgw_conn_conf *c,
     const struct cgw_tunnel_conf *t)
 {
 	const char *in = "\t\t";
@@ -83,7 +83,7 @@ cgw_conn_print(FILE *out, const struct cgw_conn_conf *c)
 		fprintf(out, "\tstatic-route %s\n",
 		    cgw_prefix_str(&c->static_routes[i], buf));
 	for (int i = 0; i < CGW_TUNNELS; i++)
-		print_tunnel(out, c, &c->tunnel[i]);
+		cgw_tunnel_print(out, c, &c->tunnel[i]);
 	fputs("}\n", out);
 }
 
