@@ -4,6 +4,7 @@
 #include "kernel/nl.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -44,7 +45,12 @@ nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	uint32_t seq = nlh->nlmsg_seq;
 	int r;
 
-	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+	/* NLM_F_DUMP shares bits with NLM_F_EXCL|NLM_F_CREATE: a dump is
+	 * both its bits on a GET (rtnetlink GETs are type % 4 == 2). */
+	bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP &&
+	    (nlh->nlmsg_type & 3) == 2;
+
+	if (!dump)
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;

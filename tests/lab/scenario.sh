@@ -1,0 +1,78 @@
+# scenario.sh (sourced by every t/NN-*.sh): the whole lab library, a standard
+# AWS connection, cleanup on exit, and a few assertions.
+. "$(dirname "${BASH_SOURCE[0]}")/vgw.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/faults.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/gw.sh"
+
+# lab_scenario_begin: trap cleanup (also when the runner's timeout sends TERM)
+lab_scenario_begin() {
+	if [ "${LAB_TRACE:-0}" = 1 ] && [ -n "${LAB_OUT:-}" ]; then
+		# timestamped xtrace, to find where the time goes (bash ignores PS4
+		# from the environment when run as root)
+		mkdir -p "$LAB_OUT"
+		exec 7>"$LAB_OUT/trace"
+		BASH_XTRACEFD=7 PS4='+ ${EPOCHREALTIME} '
+		set -x
+	fi
+	trap lab_scenario_end EXIT
+	trap 'exit 143' TERM INT
+	LAB_T0=$(lab_us)
+}
+lab_scenario_end() {
+	local rc=$?
+	trap - EXIT
+	if [ $rc -ne 0 ]; then
+		lab_log "--- state at failure ---"
+		gw_status 2>&1 | sed 's/^/#   /'
+		[ "${VGW_ROUTING:-}" = bgp ] && vgw_vtysh -c "show bgp summary" 2>&1 | sed 's/^/#   /'
+	fi
+	lab_save_logs
+	# no orderly stop: killing the tracked daemons and deleting the namespaces
+	# removes everything (interfaces, SAs, nft, qdiscs) and is much faster
+	topo_down quiet
+	exit $rc
+}
+
+# lab_aws_files [awsgen options]: fresh AWS files for the lab's addresses into
+# $LAB_RUN/aws.json and $LAB_RUN/aws-generic.txt (default: one IKEv2 proposal
+# per phase the VM kernel supports, BGP).
+lab_aws_files() {
+	LAB_JSON=$LAB_RUN/aws.json
+	"$LAB_DIR/awsgen" --cgw-ip "$CGW_OUTSIDE" --aws-ip "$AWS_EP1" --aws-ip "$AWS_EP2" --lab \
+		--json "$LAB_JSON" --generic "$LAB_RUN/aws-generic.txt" "$@"
+}
+
+# sum of the packet counters of all ESP SAs in a namespace (ip -s xfrm state)
+lab_esp_packets() {
+	ip -n "$1" -s xfrm state | awk '/lifetime current:/ { getline; sub(/\(packets\)/, "", $2); n += $2 } END { print n + 0 }'
+}
+
+# record a measurement: printed, and appended to $LAB_OUT/timings (key=value)
+lab_timing() {
+	lab_log "timing: $1=$2"
+	[ -n "${LAB_OUT:-}" ] && { mkdir -p "$LAB_OUT"; echo "$1=$2" >>"$LAB_OUT/timings"; }
+	return 0
+}
+
+# lab_ping_start NS DST [INTERVAL]: background ping (default every 20 ms) to
+# measure outages; lab_ping_stop prints "received lost outage_seconds". The
+# outage is the longest time between two consecutive replies (ping -D
+# timestamps) minus one interval: under TCG ping cannot always keep its
+# interval, so counting lost sequence numbers would underestimate it.
+lab_ping_start() {
+	LAB_PING_IV=${3:-0.02}
+	LAB_PING_OUT=$LAB_RUN/ping-$1.txt
+	ip netns exec "$1" ping -n -D -i "$LAB_PING_IV" -W 1 "$2" >"$LAB_PING_OUT" 2>&1 &
+	LAB_PING_PID=$!
+	disown "$LAB_PING_PID" 2>/dev/null
+	lab_track ping "$LAB_PING_PID"
+}
+lab_ping_stop() {
+	kill -INT "$LAB_PING_PID" 2>/dev/null
+	lab_wait 5 "ping exits" eval "! kill -0 $LAB_PING_PID"
+	awk -v iv="$LAB_PING_IV" '
+		/bytes from/ && match($0, /^\[[0-9.]+\]/) { t = substr($0, 2, RLENGTH - 2) + 0
+			match($0, /icmp_seq=[0-9]+/); s = substr($0, RSTART + 9, RLENGTH - 9) + 0; n++
+			if (have && t - last > gap) gap = t - last; last = t; have = 1; if (s > max) max = s }
+		END { g = gap - iv; if (g < 0) g = 0; printf "%d %d %.2f\n", n, max + 1 - n, g }' "$LAB_PING_OUT"
+}

@@ -1,0 +1,54 @@
+#!/bin/bash
+# 10-cgw-tunnels: cgw itself, from the imported AWS file: both tunnels UP
+# (IPsec and BGP, as AWS's console counts it), on-prem reaches the VPC
+# through ESP, and `cgwctl -j show tunnels` reports it with moving counters.
+LAB_GATEWAY=cgw
+. "$LAB_DIR/scenario.sh"
+lab_scenario_begin
+
+topo_up || lab_fail "topology"
+lab_aws_files || lab_fail "awsgen"
+vgw_start "$LAB_JSON" || lab_fail "vgw start"
+
+t0=$(lab_us)
+gw_start "$LAB_JSON" || lab_fail "cgw start"
+lab_wait 60 "tunnel 1 up" gw_tunnel_up 1 || lab_fail "tunnel 1 not up"
+lab_wait 60 "tunnel 2 up" gw_tunnel_up 2 || lab_fail "tunnel 2 not up"
+lab_timing tunnels_up "$(lab_since "$t0")"
+lab_wait 60 "BGP on tunnel 1 Established" gw_bgp_up 1 || lab_fail "BGP 1 not Established"
+lab_wait 60 "BGP on tunnel 2 Established" gw_bgp_up 2 || lab_fail "BGP 2 not Established"
+lab_timing bgp_established "$(lab_since "$t0")"
+vgw_bgp_up 1 && vgw_bgp_up 2 || lab_fail "vgw does not see both BGP sessions Established"
+
+lab_wait 30 "both tunnels UP in show tunnels" eval \
+	'[ "$(cgw_ctl -t show tunnels | awk -F"\t" "\$6 == \"UP\"" | wc -l)" = 2 ]' ||
+	lab_fail "show tunnels does not say UP twice"
+lab_wait 30 "VPC prefix learnt by BGP in cgw's kernel table" eval \
+	"ip -n cgw route show $VPC_NET | grep -q 'proto bgp'" || lab_fail "no BGP route to $VPC_NET in cgw"
+lab_wait 30 "on-prem prefix in vgw's kernel table" eval "ip -n vgw route show $ONPREM_NET | grep -q ipsec" ||
+	lab_fail "no route to $ONPREM_NET through a tunnel in vgw"
+
+cgw_ctl -j show tunnels >"$LAB_RUN/show1.json" || lab_fail "cgwctl -j show tunnels"
+nsx onprem-host ping -c 10 -i 0.1 -W 2 "$VPC_HOST" >"$LAB_RUN/ping.txt" 2>&1 ||
+	{ sed 's/^/# /' "$LAB_RUN/ping.txt"; lab_fail "onprem-host cannot ping vpc-host"; }
+cgw_ctl -j show tunnels >"$LAB_RUN/show2.json" || lab_fail "cgwctl -j show tunnels"
+cgw_ctl show tunnels | sed 's/^/# /'
+python3 - "$LAB_RUN/show1.json" "$LAB_RUN/show2.json" <<'PY' || lab_fail "show tunnels JSON"
+import json, sys
+a, b = (json.load(open(f))["tunnels"] for f in sys.argv[1:3])
+assert len(b) == 2, b
+for t in b:
+    assert t["status"] == "UP", t
+    assert t["ike"]["state"] == "ESTABLISHED" and t["child"]["state"] == "INSTALLED", t
+    assert t["bgp"]["state"] == "Established", t
+    assert t["details"].endswith("BGP ROUTES"), t
+    assert t["child"]["spiIn"] != "00000000", t
+    assert "/" in t["child"]["proposal"], t
+moved = sum(y["child"]["packetsOut"] - x["child"]["packetsOut"] for x, y in zip(a, b))
+assert moved >= 10, "ESP packet counters moved by %d" % moved
+print("# counters moved by %d packets" % moved)
+PY
+# the interface, MTU and MSS clamp are cgwd's
+ip -n cgw -d link show type xfrm | grep -q "mtu 1436" || lab_fail "no xfrm interface with MTU 1436"
+nsx cgw nft list table inet cgw | grep -q "maxseg size set 1379" || lab_fail "no MSS clamp"
+lab_timing scenario_total "$(lab_since "$LAB_T0")"

@@ -1,0 +1,59 @@
+#!/bin/bash
+# 12-cgw-restart: restarting cgwd loses no ping (interfaces and SAs are
+# adopted); kill -9 of charon brings both tunnels back without a human;
+# `cgwctl reset 1` re-establishes tunnel 1 in seconds while traffic goes on.
+LAB_GATEWAY=cgw
+. "$LAB_DIR/scenario.sh"
+lab_scenario_begin
+
+topo_up || lab_fail "topology"
+lab_aws_files || lab_fail "awsgen"
+vgw_start "$LAB_JSON" || lab_fail "vgw start"
+gw_start "$LAB_JSON" || lab_fail "cgw start"
+for n in 1 2; do
+	lab_wait 60 "tunnel $n up" gw_tunnel_up $n || lab_fail "tunnel $n not up"
+	lab_wait 60 "BGP $n Established" gw_bgp_up $n || lab_fail "BGP $n not Established"
+done
+spi1=$(cgw_ctl -j show tunnels | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][0]["child"]["spiIn"])')
+
+# 1. restart cgwd: no packet lost, same SAs
+lab_ping_start onprem-host "$VPC_HOST"
+lab_sleep 1
+cgw_restart || lab_fail "cgwd restart"
+lab_wait 30 "tunnels seen UP again by the new cgwd" eval 'gw_tunnel_up 1 && gw_tunnel_up 2' ||
+	lab_fail "new cgwd does not see the tunnels"
+lab_sleep 2
+read -r rx lost outage <<<"$(lab_ping_stop)"
+lab_log "cgwd restart: $rx replies, $lost lost, longest gap ${outage}s"
+lab_timing cgwd_restart_lost "$lost"
+[ "$lost" -eq 0 ] || lab_fail "$lost pings lost across a cgwd restart"
+spi1b=$(cgw_ctl -j show tunnels | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][0]["child"]["spiIn"])')
+[ "$spi1" = "$spi1b" ] || lab_fail "tunnel 1's SA changed across a cgwd restart ($spi1 -> $spi1b)"
+grep -q "adopted the running charon" "$CGW_DIR/cgwd.log" || lab_fail "cgwd did not adopt charon"
+
+# 2. kill -9 charon: both tunnels come back by themselves
+t0=$(lab_us)
+gw_kill charon || lab_fail "kill charon"
+lab_wait 30 "tunnel 1 down after charon died" eval '! gw_tunnel_up 1' || true
+lab_wait 60 "both tunnels up again" eval 'gw_tunnel_up 1 && gw_tunnel_up 2' ||
+	lab_fail "tunnels not back after kill -9 charon"
+lab_timing charon_kill_to_tunnels_up "$(lab_since "$t0")"
+lab_track "charon@cgw" "$(cat "$CGW_DIR/charon.pid")"
+lab_wait 60 "BGP back on both" eval 'gw_bgp_up 1 && gw_bgp_up 2' || lab_fail "BGP not back after charon restart"
+lab_timing charon_kill_to_bgp_up "$(lab_since "$t0")"
+
+# 3. reset tunnel 1: back in seconds, traffic goes on over tunnel 2
+lab_wait 30 "tunnel 1 usable" eval '[ "$(cgw_field 1 15)" = usable ]' || lab_fail "tunnel 1 not usable"
+lab_ping_start onprem-host "$VPC_HOST"
+lab_sleep 1
+t0=$(lab_us)
+cgw_ctl reset 1 | sed 's/^/# /' || lab_fail "cgwctl reset 1"
+lab_wait 5 "tunnel 1 down" eval '! gw_tunnel_up 1' || true
+lab_wait 30 "tunnel 1 up again" gw_tunnel_up 1 || lab_fail "tunnel 1 not back after reset"
+lab_timing reset_to_tunnel_up "$(lab_since "$t0")"
+lab_sleep 2
+read -r rx lost outage <<<"$(lab_ping_stop)"
+lab_log "reset 1: $rx replies, $lost lost, longest gap ${outage}s"
+lab_timing reset_outage_s "$outage"
+gw_tunnel_up 2 || lab_fail "tunnel 2 went down during tunnel 1's reset"
+lab_timing scenario_total "$(lab_since "$LAB_T0")"

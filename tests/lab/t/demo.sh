@@ -1,0 +1,54 @@
+#!/bin/bash
+# demo (tests/lab/run --demo): bring the lab up with the gateway under test,
+# show the tunnels, cut tunnel 1's path to AWS, show the failover as it
+# happens, restore. Not a test: it prints, and fails only if the lab does.
+. "$LAB_DIR/scenario.sh"
+lab_scenario_begin
+
+say() { printf '\n== %s\n' "$*"; }
+line() { # one status line: per tunnel IKE/BGP as the gateway sees it, VGW egress
+	local n s="" e
+	for n in 1 2; do
+		s+="tunnel $n: IPsec $(gw_tunnel_up $n && echo UP || echo DOWN)"
+		[ "$VGW_ROUTING" = bgp ] && s+=", BGP $(gw_bgp_up $n && echo Established || echo down)"
+		s+="   "
+	done
+	e=$(ip -n vgw route show "$ONPREM_NET" | grep -o 'ipsec[12]' | head -1)
+	printf '  t=%6ss  %s AWS sends via: %s\n' "$(lab_since "$1")" "$s" "${e:-nothing}"
+}
+
+say "lab: on-prem $ONPREM_NET -- $LAB_GATEWAY gateway -- internet -- AWS endpoints $AWS_EP1, $AWS_EP2 -- VPC $VPC_NET"
+topo_up >/dev/null || lab_fail "topology"
+lab_aws_files || lab_fail "awsgen"
+say "AWS file (describe-vpn-connections JSON, fresh PSKs): $LAB_JSON"
+vgw_start "$LAB_JSON" >/dev/null || lab_fail "vgw start"
+t0=$(lab_us)
+gw_start "$LAB_JSON" >/dev/null || lab_fail "$GW_NAME start"
+for n in 1 2; do
+	lab_wait 60 "tunnel $n" gw_tunnel_up $n || lab_fail "tunnel $n not up"
+	[ "$VGW_ROUTING" = bgp ] && { lab_wait 120 "BGP $n" gw_bgp_up $n || lab_fail "BGP $n not up"; }
+done
+lab_wait 30 "routes" eval "ip -n vgw route show $ONPREM_NET | grep -q ipsec" || lab_fail "no route at the VGW"
+say "both tunnels UP and BGP Established $(lab_since "$t0") s after the gateway started"
+gw_status | sed 's/^/  /'
+
+say "traffic: onprem-host $ONPREM_HOST -> vpc-host $VPC_HOST, a ping every 20 ms"
+lab_ping_start onprem-host "$VPC_HOST"
+lab_sleep 2
+say "cutting tunnel 1: AWS endpoint $AWS_EP1's IKE and ESP dropped in the internet"
+t1=$(lab_us)
+fault_cut 1
+line "$t1"
+for ((i = 0; i < 45; i++)); do
+	lab_sleep 2
+	line "$t1"
+	[ "$(ip -n vgw route show "$ONPREM_NET" | grep -o 'ipsec[12]' | head -1)" = ipsec2 ] &&
+		! gw_bgp_up 1 2>/dev/null && break
+done
+lab_sleep 1
+read -r rcvd lost outage < <(lab_ping_stop)
+say "failover done: longest outage ${outage} s ($lost of $((rcvd + lost)) pings lost)"
+say "restoring tunnel 1's path"
+fault_restore 1
+line "$t1"
+say "end of demo (tunnel 1 comes back when the gateway's dead-peer detection restarts it)"
