@@ -58,6 +58,8 @@ struct tunnel {
 	bool link_up;			/* admin state we last set */
 	bool link_hold_down;		/* down until bgpd has the shutdown */
 	unsigned int hold_gen;		/* ...i.e. FRR apply generation */
+	unsigned int reset_gen;		/* reset: after this FRR apply... */
+	uint64_t reset_at_ms;		/* ...and at this time */
 };
 
 struct ctl_client;
@@ -133,6 +135,7 @@ void cgwd_reload_exec(struct cgwd *d);
 int health_start(struct cgwd *d);
 void health_stop(struct cgwd *d);
 void health_child(struct cgwd *d, struct tunnel *t);
+void health_reset(struct cgwd *d, struct tunnel *t);
 void health_frr_applied(struct cgwd *d, unsigned int gen);
 void tunnel_sync_link(struct cgwd *d, struct tunnel *t);
 

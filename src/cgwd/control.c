@@ -96,11 +96,11 @@ tunnel_action(struct cgwd *d, struct ctl_client *c, const struct cgw_msg_hdr *h,
 		return 0;
 	}
 	if (h->type == CGW_MSG_RESET) {
-		/* Terminate, then start afresh: seconds, not a lifetime. */
+		/* Seconds, not a lifetime; traffic moves first. */
 		log_info(LOG_CTL, "%s: reset requested", t->name);
-		charon_tunnel_cmd(d, CGW_MSG_TERMINATE, t);
-		charon_tunnel_cmd(d, CGW_MSG_INITIATE, t);
-		snprintf(text, sizeof(text), "%s: re-establishing", t->name);
+		health_reset(d, t);
+		snprintf(text, sizeof(text), "%s: moving traffic off, then re-establishing",
+		    t->name);
 	} else {
 		log_info(LOG_CTL, "%s: rekey requested", t->name);
 		charon_tunnel_cmd(d, CGW_MSG_REKEY, t);

@@ -17,7 +17,7 @@ fo_init(struct fo_conn *c, const struct fo_config *cfg)
 static bool
 healthy(const struct fo_tunnel *t)
 {
-	return t->child_up && t->probe_ok;
+	return t->child_up && t->probe_ok && !t->drained;
 }
 
 static void
@@ -83,6 +83,13 @@ fo_probe(struct fo_conn *c, int i, bool answered, uint64_t now_ms)
 		t->probe_ok = false;
 	}
 	return step(c, t, now_ms);
+}
+
+bool
+fo_drain(struct fo_conn *c, int i, bool drained, uint64_t now_ms)
+{
+	c->t[i].drained = drained;
+	return step(c, &c->t[i], now_ms);
 }
 
 bool

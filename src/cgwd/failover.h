@@ -37,6 +37,7 @@ struct fo_tunnel {
 	enum fo_state state;
 	bool child_up;
 	bool probe_ok;			/* last probe answered */
+	bool drained;			/* taken out by the operator (reset) */
 	unsigned int lost;		/* probes lost in a row */
 	bool failed_before;		/* hold-down applies */
 	uint64_t since_ms;		/* when state was entered */
@@ -53,6 +54,9 @@ void fo_init(struct fo_conn *c, const struct fo_config *cfg);
 bool fo_child(struct fo_conn *c, int i, bool up, uint64_t now_ms);
 bool fo_probe(struct fo_conn *c, int i, bool answered, uint64_t now_ms);
 bool fo_tick(struct fo_conn *c, uint64_t now_ms);
+/* Takes a tunnel out of use on purpose (before a reset), or gives it back
+ * (it then returns like a failed tunnel, after the hold-down). */
+bool fo_drain(struct fo_conn *c, int i, bool drained, uint64_t now_ms);
 
 bool fo_usable(const struct fo_conn *c, int i);
 /* Tunnel i must attract the return path with more-specifics: it is usable

@@ -96,7 +96,10 @@ apply_conn(struct cgwd *d, size_t ci)
 			log_info(LOG_HM, "%s: %s (%u probes lost in a row, rtt %u us)",
 			    t->name, fo_state_name(fo->t[k].state),
 			    fo->t[k].lost, t->probe.rtt_us);
-		if (bgp && shut && !t->shut) {
+		/* A drained tunnel (reset) still works: its link stays up so
+		 * what AWS sends over it until it follows the more-specifics
+		 * still arrives. */
+		if (bgp && shut && !t->shut && !fo->t[k].drained) {
 			t->link_hold_down = true;
 			t->hold_gen = d->frr_gen + 1;
 			tunnel_sync_link(d, t);
@@ -119,12 +122,51 @@ health_child(struct cgwd *d, struct tunnel *t)
 		apply_conn(d, t->conn_idx);
 }
 
+/* cgwctl reset: make before break.  The tunnel is first taken out of
+ * use like a failed one (traffic, both directions, moves to the other
+ * tunnel), and only when bgpd has that and AWS has had a second to follow
+ * are its SAs torn down and started afresh. */
+void
+health_reset(struct cgwd *d, struct tunnel *t)
+{
+	struct fo_conn *fo = &d->fo[t->conn_idx];
+	int k = (int)t->conf->index - 1;
+	bool bgp = t->conn->routing == CGW_ROUTING_BGP && d->frr_enabled;
+	bool other_ok = fo_usable(fo, 1 - k);
+	unsigned int next_gen = d->frr_gen + 1;	/* the apply below */
+
+	fo_drain(fo, k, true, now_ms());
+	apply_conn(d, t->conn_idx);
+	if (bgp && other_ok)
+		t->reset_gen = next_gen;
+	else
+		t->reset_at_ms = now_ms();	/* nowhere to move traffic to */
+}
+
+static void
+reset_due(struct cgwd *d, struct tunnel *t, uint64_t now)
+{
+	if (!t->reset_at_ms || now < t->reset_at_ms)
+		return;
+	t->reset_at_ms = 0;
+	log_info(LOG_CTL, "%s: traffic moved off: resetting its SAs", t->name);
+	charon_tunnel_cmd(d, CGW_MSG_TERMINATE, t);
+	charon_tunnel_cmd(d, CGW_MSG_INITIATE, t);
+	t->last_initiate = time(NULL);
+	if (fo_drain(&d->fo[t->conn_idx], t->conf->index - 1, false, now))
+		apply_conn(d, t->conn_idx);
+}
+
 void
 health_frr_applied(struct cgwd *d, unsigned int gen)
 {
 	for (size_t i = 0; i < d->n_tunnels; i++) {
 		struct tunnel *t = &d->tunnels[i];
 
+		if (t->reset_gen && t->reset_gen <= gen) {
+			t->reset_gen = 0;
+			t->reset_at_ms = now_ms() + 1000;
+		}
 		if (t->link_hold_down && t->hold_gen <= gen) {
 			t->link_hold_down = false;
 			tunnel_sync_link(d, t);
@@ -166,6 +208,7 @@ probe_timer(void *arg)
 			loop_add_fd(d->loop, t->probe.fd, EPOLLIN,
 			    probe_readable, t);
 		}
+		reset_due(d, t, now);
 		if (t->probe.fd < 0)
 			continue;
 		lost = probe_send(&t->probe, t->conf->inside_remote);

@@ -72,7 +72,8 @@ lab_ping_stop() {
 	lab_wait 5 "ping exits" eval "! kill -0 $LAB_PING_PID"
 	awk -v iv="$LAB_PING_IV" '
 		/bytes from/ && match($0, /^\[[0-9.]+\]/) { t = substr($0, 2, RLENGTH - 2) + 0
+			# iputils numbers from 1: lost = highest seq answered - answers
 			match($0, /icmp_seq=[0-9]+/); s = substr($0, RSTART + 9, RLENGTH - 9) + 0; n++
 			if (have && t - last > gap) gap = t - last; last = t; have = 1; if (s > max) max = s }
-		END { g = gap - iv; if (g < 0) g = 0; printf "%d %d %.2f\n", n, max + 1 - n, g }' "$LAB_PING_OUT"
+		END { g = gap - iv; if (g < 0) g = 0; printf "%d %d %.2f\n", n, max - n, g }' "$LAB_PING_OUT"
 }

@@ -116,6 +116,17 @@ test_isolated_losses_never_fail_over(void)
 	CHECK(fails == 0 && c.t[0].failovers == 0);
 }
 
+static void
+test_drain_for_reset(void)
+{
+	both_up();
+	CHECK(fo_drain(&c, 0, true, 100));	/* out of use at once */
+	CHECK(fo_shut(&c, 0) && fo_pull_return(&c, 1));
+	CHECK(!fo_drain(&c, 0, false, 200));	/* back only after hold-down */
+	CHECK(c.t[0].state == FO_HOLDDOWN);
+	CHECK(fo_tick(&c, 10300) && fo_usable(&c, 0));
+}
+
 int
 main(void)
 {
@@ -126,5 +137,6 @@ main(void)
 	test_flapping_restarts_holddown();
 	test_both_down_no_pull();
 	test_isolated_losses_never_fail_over();
+	test_drain_for_reset();
 	return unit_summary();
 }

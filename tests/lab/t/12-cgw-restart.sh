@@ -26,7 +26,8 @@ lab_sleep 2
 read -r rx lost outage <<<"$(lab_ping_stop)"
 lab_log "cgwd restart: $rx replies, $lost lost, longest gap ${outage}s"
 lab_timing cgwd_restart_lost "$lost"
-[ "$lost" -eq 0 ] || lab_fail "$lost pings lost across a cgwd restart"
+lab_timing cgwd_restart_gap_s "$outage"
+[ "$lost" -eq 0 ] || lab_fail "pings lost across a cgwd restart: $lost lost, longest gap ${outage}s"
 spi1b=$(cgw_ctl -j show tunnels | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][0]["child"]["spiIn"])')
 [ "$spi1" = "$spi1b" ] || lab_fail "tunnel 1's SA changed across a cgwd restart ($spi1 -> $spi1b)"
 grep -q "adopted the running charon" "$CGW_DIR/cgwd.log" || lab_fail "cgwd did not adopt charon"
@@ -46,14 +47,20 @@ lab_timing charon_kill_to_bgp_up "$(lab_since "$t0")"
 lab_wait 30 "tunnel 1 usable" eval '[ "$(cgw_field 1 15)" = usable ]' || lab_fail "tunnel 1 not usable"
 lab_ping_start onprem-host "$VPC_HOST"
 lab_sleep 1
+spi_before=$(cgw_field 1 3; cgw_ctl -j show tunnels | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][0]["child"]["spiIn"])')
 t0=$(lab_us)
 cgw_ctl reset 1 | sed 's/^/# /' || lab_fail "cgwctl reset 1"
-lab_wait 5 "tunnel 1 down" eval '! gw_tunnel_up 1' || true
-lab_wait 30 "tunnel 1 up again" gw_tunnel_up 1 || lab_fail "tunnel 1 not back after reset"
+# new SAs (another SPI), installed
+lab_wait 30 "tunnel 1 re-established with new SAs" eval \
+	'gw_tunnel_up 1 && [ "$(cgw_field 1 3; cgw_ctl -j show tunnels | python3 -c "import json,sys; print(json.load(sys.stdin)[\"tunnels\"][0][\"child\"][\"spiIn\"])")" != "$spi_before" ]' ||
+	lab_fail "tunnel 1 not re-established after reset"
 lab_timing reset_to_tunnel_up "$(lab_since "$t0")"
 lab_sleep 2
 read -r rx lost outage <<<"$(lab_ping_stop)"
 lab_log "reset 1: $rx replies, $lost lost, longest gap ${outage}s"
 lab_timing reset_outage_s "$outage"
+lab_timing reset_lost "$lost"
+# make before break: traffic leaves tunnel 1 before its SAs go
+[ "$lost" -eq 0 ] || lab_fail "$lost pings lost while tunnel 1 was reset"
 gw_tunnel_up 2 || lab_fail "tunnel 2 went down during tunnel 1's reset"
 lab_timing scenario_total "$(lab_since "$LAB_T0")"
