@@ -133,6 +133,15 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 	}
 	fputs(" exit-address-family\n", out);
 	fputs("exit\n", out);
+	/* With the route-map delay timer off, a policy change reaches the
+	 * neighbors only when their updates are re-sent: do it now. */
+	fputs("end\n", out);
+	i = 0;
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
+		for (int k = 0; k < CGW_TUNNELS; k++, i++)
+			if (c->routing == CGW_ROUTING_BGP && !(pol && pol[i].shut == 1))
+				fprintf(out, "clear bgp ipv4 unicast %s soft out\n",
+				    cgw_addr4_str(c->tunnel[k].inside_remote, a));
 	/* Normal times: the prefixes; pulling: twice as many. */
 	per_session = box->n_advertise;
 	for (size_t t = 0; pol && t < i; t++)

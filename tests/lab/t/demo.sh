@@ -48,7 +48,16 @@ done
 lab_sleep 1
 read -r rcvd lost outage < <(lab_ping_stop)
 say "failover done: longest outage ${outage} s ($lost of $((rcvd + lost)) pings lost)"
+gw_status | sed 's/^/  /'
 say "restoring tunnel 1's path"
 fault_restore 1
 line "$t1"
-say "end of demo (tunnel 1 comes back when the gateway's dead-peer detection restarts it)"
+if [ "$LAB_GATEWAY" = cgw ]; then
+	# cgw probes the dead tunnel and takes it back after its hold-down
+	lab_wait 60 "tunnel 1 back in use" eval '[ "$(cgw_field 1 15)" = usable ] && gw_bgp_up 1' &&
+		say "tunnel 1 back in use $(lab_since "$t1") s after the cut (after its 10 s hold-down)"
+	gw_status | sed 's/^/  /'
+	say "end of demo"
+else
+	say "end of demo (tunnel 1 comes back when the gateway's dead-peer detection restarts it)"
+fi
