@@ -21,6 +21,12 @@ build() {	# dir, configure args...
 		autoreconf -fi >/dev/null
 	fi
 	mkdir -p "$dir"
+	# A tree configured differently (another compiler, sanitizers) is
+	# rebuilt from scratch; the prepared strongSwan source is kept.
+	if [ -f "$dir/Makefile" ] && [ "$(cat "$dir/.configure-args" 2>/dev/null || echo '?')" != "$*" ]; then
+		step "reconfiguring $dir from scratch ($*)"
+		find "$dir" -mindepth 1 -maxdepth 1 ! -name strongswan-src -exec rm -rf {} +
+	fi
 	# The charon plugin builds against Debian's strongSwan source,
 	# configured as Debian does (first run: about a minute).
 	step "strongSwan source for the charon plugin"
@@ -28,12 +34,18 @@ build() {	# dir, configure args...
 	if [ ! -f "$dir/Makefile" ] || [ configure -nt "$dir/Makefile" ]; then
 		step "configure $*"
 		(cd "$dir" && ../configure -q "$@")
+		echo "$*" >"$dir/.configure-args"
 	fi
 	step "make ($dir)"
 	make -C "$dir" -j"$(nproc)" >/dev/null
 }
 
 case "${1:-}" in
+build)	# what the demo and the benchmarks use
+	step "installing Debian packages (first run only; about a minute)"
+	packaging/deps.sh lab
+	build build
+	;;
 demo)
 	step "installing Debian packages (first run only; about a minute)"
 	packaging/deps.sh lab
@@ -51,7 +63,7 @@ test)
 	make -C build-check check
 	;;
 *)
-	echo "usage: $0 demo|test" >&2
+	echo "usage: $0 demo|test|build" >&2
 	exit 2
 	;;
 esac

@@ -12,7 +12,7 @@ BUILD="autoconf automake libtool pkgconf make gcc clang libclang-rt-14-dev
        dpkg-dev strongswan-charon libnftables-dev"
 LAB="qemu-system-x86 linux-image-amd64 busybox-static cpio kmod
      strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
-     libcharon-extra-plugins frr iproute2 nftables iputils-ping procps"
+     frr iproute2 nftables iputils-ping procps tcpdump"
 
 want="$BUILD"
 for arg in "$@"; do

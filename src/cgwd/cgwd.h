@@ -94,7 +94,7 @@ struct cgwd {
 	bool frr_enabled;		/* some connection uses BGP */
 	bool frr_off;			/* -B none */
 	const char *frr_vty_socket;	/* a private FRR instance (lab) */
-	bool frr_dirty;
+	bool frr_configured;		/* the session has had everything */
 	unsigned int frr_ticks;
 	unsigned int frr_gen;		/* applies started */
 
@@ -140,7 +140,8 @@ void health_frr_applied(struct cgwd *d, unsigned int gen);
 void tunnel_sync_link(struct cgwd *d, struct tunnel *t);
 
 /* frr.c */
-void frr_apply(struct cgwd *d);
+void frr_apply(struct cgwd *d);		/* everything */
+void frr_apply_policy(struct cgwd *d);	/* failover changes only */
 void frr_poll(struct cgwd *d);
 void frr_tick(struct cgwd *d);
 void frr_reaped(struct cgwd *d, pid_t pid, int status);

@@ -185,7 +185,7 @@ static void
 on_event(struct cgwd *d, const struct cgw_msg_event *ev)
 {
 	struct tunnel *t = tunnel_by_name(d, ev->name);
-	char why[CGW_TEXT_MAX + 64];
+	char why[CGW_TEXT_MAX * 2];	/* cut to fit details later */
 
 	if (!t) {
 		log_debug(LOG_IKE, "event for unknown tunnel %.*s",

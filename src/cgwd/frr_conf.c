@@ -47,9 +47,16 @@ write_prefix_lists(FILE *out, const struct cgw_box_conf *box)
 	}
 	if (seq == 5)	/* an empty list would match everything */
 		fputs("ip prefix-list CGW-MORE-SPECIFIC seq 5 deny any\n", out);
+	seq = 5;
+	for (size_t i = 0; i < box->n_advertise; i++, seq += 5)
+		fprintf(out, "ip prefix-list CGW-ON-PREM seq %u permit %s\n", seq,
+		    cgw_prefix_str(&box->advertise[i], a));
+	if (seq == 5)
+		fputs("ip prefix-list CGW-ON-PREM seq 5 deny any\n", out);
 }
 
-/* Outbound policy of one tunnel: more-specifics only while pulling.
+/* Outbound policy of one tunnel: the on-prem prefixes, and their
+ * more-specifics only while pulling; nothing else.
  * FRR changes an entry's permit/deny in place, so the route-map is never
  * missing (a missing one would deny everything). */
 static void
@@ -58,8 +65,65 @@ write_route_map(FILE *out, const char *name, bool pull)
 	fprintf(out, "route-map %s %s 10\n", name, pull ? "permit" : "deny");
 	fputs(" match ip address prefix-list CGW-MORE-SPECIFIC\n", out);
 	fputs("exit\n", out);
-	fprintf(out, "route-map %s permit 100\n", name);
+	/* Only the on-prem prefixes: never AWS's own routes back to AWS
+	 * (they would count against its prefix limit). */
+	fprintf(out, "route-map %s permit 20\n", name);
+	fputs(" match ip address prefix-list CGW-ON-PREM\n", out);
 	fputs("exit\n", out);
+}
+
+static uint32_t
+bgp_asn(const struct cgw_conf *conf)
+{
+	uint32_t asn = conf->box.local_asn;
+
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
+		if (c->routing == CGW_ROUTING_BGP && c->local_asn)
+			asn = c->local_asn;	/* one bgpd instance, one ASN */
+	return asn;
+}
+
+/* Soft outbound clears: with the route-map delay timer off, a policy
+ * change reaches a neighbor only when its updates are re-sent. */
+static void
+write_soft_clears(FILE *out, const struct cgw_conf *conf,
+    const struct frr_policy *pol)
+{
+	char a[CGW_ADDRSTRLEN];
+	size_t i = 0;
+
+	fputs("end\n", out);
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
+		for (int k = 0; k < CGW_TUNNELS; k++, i++)
+			if (c->routing == CGW_ROUTING_BGP && !(pol && pol[i].shut == 1))
+				fprintf(out, "clear bgp ipv4 unicast %s soft out\n",
+				    cgw_addr4_str(c->tunnel[k].inside_remote, a));
+}
+
+void
+frr_policy_write(FILE *out, const struct cgw_conf *conf,
+    const struct frr_policy *pol)
+{
+	char a[CGW_ADDRSTRLEN];
+	size_t i = 0;
+
+	fputs("configure terminal\n", out);
+	/* The return path first: it is what AWS is waiting for. */
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
+		for (int k = 0; k < CGW_TUNNELS; k++, i++)
+			if (c->routing == CGW_ROUTING_BGP)
+				fprintf(out, "route-map CGW-OUT-%s %s 10\nexit\n",
+				    c->tunnel[k].ifname, pol[i].pull ? "permit" : "deny");
+	fprintf(out, "router bgp %u\n", bgp_asn(conf));
+	i = 0;
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
+		for (int k = 0; k < CGW_TUNNELS; k++, i++)
+			if (c->routing == CGW_ROUTING_BGP && pol[i].shut >= 0)
+				fprintf(out, " %sneighbor %s shutdown\n",
+				    pol[i].shut ? "" : "no ",
+				    cgw_addr4_str(c->tunnel[k].inside_remote, a));
+	fputs("exit\n", out);
+	write_soft_clears(out, conf, pol);
 }
 
 size_t
@@ -69,7 +133,6 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 	const struct cgw_box_conf *box = &conf->box;
 	char a[CGW_ADDRSTRLEN], rm[64];
 	size_t i = 0, per_session;
-	uint32_t asn = box->local_asn;
 
 	fputs("configure terminal\n", out);
 	write_prefix_lists(out, box);
@@ -81,11 +144,8 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 			    c->tunnel[k].ifname);
 			write_route_map(out, rm, pol && pol[i].pull);
 		}
-	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
-		if (c->routing == CGW_ROUTING_BGP && c->local_asn)
-			asn = c->local_asn;	/* one bgpd instance, one ASN */
 	fputs("bgp route-map delay-timer 0\n", out);
-	fprintf(out, "router bgp %u\n", asn);
+	fprintf(out, "router bgp %u\n", bgp_asn(conf));
 	if (cgw_addr4_is_set(box->router_id))
 		fprintf(out, " bgp router-id %s\n", cgw_addr4_str(box->router_id, a));
 	fputs(" no bgp ebgp-requires-policy\n", out);
@@ -133,15 +193,7 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 	}
 	fputs(" exit-address-family\n", out);
 	fputs("exit\n", out);
-	/* With the route-map delay timer off, a policy change reaches the
-	 * neighbors only when their updates are re-sent: do it now. */
-	fputs("end\n", out);
-	i = 0;
-	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
-		for (int k = 0; k < CGW_TUNNELS; k++, i++)
-			if (c->routing == CGW_ROUTING_BGP && !(pol && pol[i].shut == 1))
-				fprintf(out, "clear bgp ipv4 unicast %s soft out\n",
-				    cgw_addr4_str(c->tunnel[k].inside_remote, a));
+	write_soft_clears(out, conf, pol);
 	/* Normal times: the prefixes; pulling: twice as many. */
 	per_session = box->n_advertise;
 	for (size_t t = 0; pol && t < i; t++)

@@ -36,6 +36,10 @@ struct frr_policy {
  * the busiest session, for the prefix-limit check. */
 size_t frr_conf_write(FILE *out, const struct cgw_conf *conf,
     const struct frr_policy *pol);
+/* Only what failover changes (route-map entries, neighbor shutdowns, and
+ * the soft clears that push them): the fast path, a few lines. */
+void frr_policy_write(FILE *out, const struct cgw_conf *conf,
+    const struct frr_policy *pol);
 /* The more-specific halves of p (two /len+1); false if p is a /32. */
 bool frr_more_specifics(const struct cgw_prefix *p, struct cgw_prefix out[2]);
 /* AWS's limit of prefixes from the customer per BGP session. */

@@ -109,7 +109,7 @@ apply_conn(struct cgwd *d, size_t ci)
 		t->pull_return = fo_pull_return(fo, k);
 	}
 	if (bgp)
-		frr_apply(d);
+		frr_apply_policy(d);
 	else if (pair[0].conn->routing == CGW_ROUTING_STATIC)
 		static_routes(d, pair[0].conn, pair);
 }

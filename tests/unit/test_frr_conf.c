@@ -66,6 +66,8 @@ main(void)
 	CHECK(strstr(t, "permit 10.10.128.0/17\n") != NULL);
 	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-1 deny 10\n") != NULL);
 	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-2 deny 10\n") != NULL);
+	CHECK(strstr(t, "ip prefix-list CGW-ON-PREM seq 10 permit 10.11.0.0/24\n") != NULL);
+	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-1 permit 20\n match ip address prefix-list CGW-ON-PREM\n") != NULL);
 	/* Never delete what a neighbor references. */
 	CHECK(strstr(t, "no route-map") == NULL);
 	/* Untouched shutdown state unless failover says so. */
@@ -80,6 +82,23 @@ main(void)
 	CHECK(strstr(t, " no neighbor 169.254.20.1 shutdown\n") != NULL);
 	free(t);
 
+	/* The fast path: only policy, return path first, no clear of a
+	 * shut neighbor. */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		frr_policy_write(f, c, pull2);
+		fclose(f);
+		CHECK(strstr(buf, "route-map CGW-OUT-cgw-bcdef0-2 permit 10\n") != NULL);
+		CHECK(strstr(buf, " neighbor 169.254.10.1 shutdown\n") != NULL);
+		CHECK(strstr(buf, "route-map") < strstr(buf, "shutdown"));
+		CHECK(strstr(buf, "clear bgp ipv4 unicast 169.254.20.1 soft out\n") != NULL);
+		CHECK(strstr(buf, "clear bgp ipv4 unicast 169.254.10.1") == NULL);
+		CHECK(strstr(buf, "network") == NULL);
+		free(buf);
+	}
 	cgw_diag_clear(&d);
 	cgw_conf_free(c);
 	return unit_summary();

@@ -27,6 +27,7 @@ lab_ping_start onprem-host "$VPC_HOST"
 lab_sleep 1
 t0=$(lab_us)
 fault_cut "$cut" || lab_fail "cut"
+lab_log "cut at $(date +%T.%N)"
 lab_wait 10 "tunnel $cut unusable" eval '[ "$(cgw_field '$cut' 15)" = unusable ]' ||
 	lab_fail "cgw did not notice tunnel $cut died"
 lab_timing detect_s "$(lab_since "$t0")"
@@ -35,6 +36,7 @@ lab_wait 10 "VGW sends on-prem traffic over tunnel $other" eval \
 	"ip -n vgw route show | grep -E '^10\.1\.(0|128)\.0/17' | grep -q ipsec$other" ||
 	lab_fail "the VGW still sends over the dead tunnel"
 lab_timing return_path_moved_s "$(lab_since "$t0")"
+lab_log "vgw moved at $(date +%T.%N)"
 lab_sleep 2
 read -r rx lost outage <<<"$(lab_ping_stop)"
 lab_log "cut: $rx replies, $lost lost, longest gap ${outage}s"

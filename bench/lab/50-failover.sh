@@ -1,0 +1,61 @@
+#!/bin/bash
+# 50-failover (bench/failover): the outage when the tunnel AWS sends over
+# dies, for cgw and for the baseline gateway, LAB_BENCH_RUNS times each,
+# each run on a fresh lab.  onprem-host pings vpc-host every 20 ms; the
+# round-trip outage is the longest gap between replies, the
+# on-prem->VPC outage the longest gap between echo requests arriving at
+# vpc-host (tcpdump), each minus the 20 ms interval.  One JSON line per
+# run into $LAB_OUT/bench.jsonl.
+. "$LAB_DIR/lib.sh"
+runs=${LAB_BENCH_RUNS:-3}
+out=$LAB_OUT/bench.jsonl
+mkdir -p "$LAB_OUT"; : >"$out"
+
+one_run() { # GATEWAY RUN
+	LAB_GATEWAY=$1
+	. "$LAB_DIR/scenario.sh"
+	lab_scenario_begin
+	local n egress cut t0 rx lost rt fwd
+	topo_up >/dev/null || lab_fail "topology"
+	lab_aws_files || lab_fail "awsgen"
+	vgw_start "$LAB_JSON" >/dev/null || lab_fail "vgw"
+	gw_start "$LAB_JSON" >/dev/null || lab_fail "$1 start"
+	for n in 1 2; do
+		lab_wait 60 "tunnel $n" gw_tunnel_up $n || lab_fail "tunnel $n"
+		lab_wait 120 "BGP $n" gw_bgp_up $n || lab_fail "BGP $n"
+	done
+	if [ "$1" = cgw ]; then
+		for n in 1 2; do
+			lab_wait 30 "tunnel $n usable" eval '[ "$(cgw_field '$n' 15)" = usable ]' || lab_fail "usable $n"
+		done
+	fi
+	lab_wait 30 "VGW egress" eval "ip -n vgw route show $ONPREM_NET | grep -q ipsec" || lab_fail "egress"
+	lab_sleep 2
+	egress=$(ip -n vgw route show "$ONPREM_NET" | grep -o 'ipsec[12]' | head -1)
+	cut=${egress#ipsec}
+	ip netns exec vpc-host tcpdump -i eth0 -n -tt -l 'icmp[icmptype] = icmp-echo' \
+		>"$LAB_RUN/requests.txt" 2>/dev/null &
+	lab_track tcpdump $!
+	lab_ping_start onprem-host "$VPC_HOST"
+	lab_sleep 2
+	t0=$(lab_us)
+	fault_cut "$cut" || lab_fail "cut"
+	# until replies flow again for 3 s (bounded: a stock gateway needs ~30 s)
+	lab_wait 90 "traffic flowing again" eval \
+		'awk -v c="$t0" "/bytes from/ { match(\$0, /^\\[[0-9.]+\\]/); t = substr(\$0, 2, RLENGTH - 2) * 1e6 } END { exit !(t > c + 3e6) }" "$LAB_PING_OUT"' ||
+		lab_log "no recovery within 90 s"
+	read -r rx lost rt <<<"$(lab_ping_stop)"
+	fwd=$(awk '{ t = $1 + 0; if (have && t - last > gap) gap = t - last; last = t; have = 1 }
+		END { g = gap - 0.02; if (g < 0) g = 0; printf "%.3f", g }' "$LAB_RUN/requests.txt")
+	lab_log "$1 run $2: cut tunnel $cut, round trip ${rt}s, on-prem->VPC ${fwd}s ($lost of $((rx + lost)) lost)"
+	printf '{"gateway":"%s","run":%d,"cut":%d,"round_trip_ms":%.0f,"forward_ms":%.0f}\n' \
+		"$1" "$2" "$cut" "$(awk -v x="$rt" 'BEGIN { print x * 1000 }')" \
+		"$(awk -v x="$fwd" 'BEGIN{print x*1000}')" >>"$out"
+}
+
+for ((i = 1; i <= runs; i++)); do
+	for gw in cgw baseline; do
+		(LAB_RUN=$LAB_RUN/$gw-$i; mkdir -p "$LAB_RUN"; one_run "$gw" "$i") ||
+			{ echo "# FAIL: $gw run $i"; exit 1; }
+	done
+done
