@@ -44,28 +44,21 @@ out:
 	return status;
 }
 
+/* Sends one action and prints its result; returns the exit status. */
 static int
-tunnel_action(const struct cgwctl_opts *opts, uint32_t type, const char *verb,
-    int argc, char **argv)
+action(const struct cgwctl_opts *opts, uint32_t type, const void *payload,
+    size_t len, const char *verb)
 {
-	static uint8_t payload[CGW_MSG_MAX];
-	struct cgw_msg_name n;
+	static uint8_t reply[CGW_MSG_MAX];
 	struct cgw_msg_hdr h;
 	int fd, r, status = 1;
 
-	if (argc != 1) {
-		fprintf(stderr, "usage: cgwctl %s TUNNEL (1, 2, a name like vpn-...-1, or its interface)\n",
-		    verb);
-		return 2;
-	}
-	memset(&n, 0, sizeof(n));
-	snprintf(n.name, sizeof(n.name), "%s", argv[0]);
 	if ((fd = ctl_connect(opts, 0)) < 0)
 		return 1;
-	if ((r = ctl_request(fd, type, &n, sizeof(n))) == 0 &&
-	    (r = ctl_recv(fd, &h, payload)) > 0 && h.type == CGW_MSG_RESULT &&
+	if ((r = ctl_request(fd, type, payload, len)) == 0 &&
+	    (r = ctl_recv(fd, &h, reply)) > 0 && h.type == CGW_MSG_RESULT &&
 	    h.len == sizeof(struct cgw_msg_result)) {
-		const struct cgw_msg_result *res = (const void *)payload;
+		const struct cgw_msg_result *res = (const void *)reply;
 
 		if (res->code == CGW_RES_OK) {
 			printf("%.*s\n", CGW_TEXT_MAX, res->text);
@@ -80,6 +73,22 @@ tunnel_action(const struct cgwctl_opts *opts, uint32_t type, const char *verb,
 		fprintf(stderr, "cgwctl: %s: %s\n", verb, strerror(-r));
 	close(fd);
 	return status;
+}
+
+static int
+tunnel_action(const struct cgwctl_opts *opts, uint32_t type, const char *verb,
+    int argc, char **argv)
+{
+	struct cgw_msg_name n;
+
+	if (argc != 1) {
+		fprintf(stderr, "usage: cgwctl %s TUNNEL (1, 2, a name like vpn-...-1, or its interface)\n",
+		    verb);
+		return 2;
+	}
+	memset(&n, 0, sizeof(n));
+	snprintf(n.name, sizeof(n.name), "%s", argv[0]);
+	return action(opts, type, &n, sizeof(n), verb);
 }
 
 int
@@ -97,30 +106,10 @@ cmd_rekey(const struct cgwctl_opts *opts, int argc, char **argv)
 int
 cmd_reload(const struct cgwctl_opts *opts, int argc, char **argv)
 {
-	static uint8_t payload[CGW_MSG_MAX];
-	struct cgw_msg_hdr h;
-	int fd, r, status = 1;
-
 	(void)argv;
 	if (argc != 0) {
 		fprintf(stderr, "usage: cgwctl reload\n");
 		return 2;
 	}
-	if ((fd = ctl_connect(opts, 0)) < 0)
-		return 1;
-	if ((r = ctl_request(fd, CGW_MSG_RELOAD, NULL, 0)) == 0 &&
-	    (r = ctl_recv(fd, &h, payload)) > 0 && h.type == CGW_MSG_RESULT &&
-	    h.len == sizeof(struct cgw_msg_result)) {
-		const struct cgw_msg_result *res = (const void *)payload;
-
-		if (res->code == CGW_RES_OK) {
-			printf("%.*s\n", CGW_TEXT_MAX, res->text);
-			status = 0;
-		} else
-			fprintf(stderr, "cgwctl: reload: %.*s\n", CGW_TEXT_MAX,
-			    res->text);
-	} else if (r < 0)
-		fprintf(stderr, "cgwctl: reload: %s\n", strerror(-r));
-	close(fd);
-	return status;
+	return action(opts, CGW_MSG_RELOAD, NULL, 0, "reload");
 }

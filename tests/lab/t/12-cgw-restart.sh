@@ -6,14 +6,7 @@ LAB_GATEWAY=cgw
 . "$LAB_DIR/scenario.sh"
 lab_scenario_begin
 
-topo_up || lab_fail "topology"
-lab_aws_files || lab_fail "awsgen"
-vgw_start "$LAB_JSON" || lab_fail "vgw start"
-gw_start "$LAB_JSON" || lab_fail "cgw start"
-for n in 1 2; do
-	lab_wait 60 "tunnel $n up" gw_tunnel_up $n || lab_fail "tunnel $n not up"
-	lab_wait 60 "BGP $n Established" gw_bgp_up $n || lab_fail "BGP $n not Established"
-done
+cgw_lab_up
 spi1=$(cgw_ctl -j show tunnels | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][0]["child"]["spiIn"])')
 
 # 1. restart cgwd: no packet lost, same SAs

@@ -8,15 +8,7 @@ LAB_GATEWAY=cgw
 . "$LAB_DIR/scenario.sh"
 lab_scenario_begin
 
-topo_up || lab_fail "topology"
-lab_aws_files || lab_fail "awsgen"
-vgw_start "$LAB_JSON" || lab_fail "vgw start"
-gw_start "$LAB_JSON" || lab_fail "cgw start"
-for n in 1 2; do
-	lab_wait 60 "tunnel $n up" gw_tunnel_up $n || lab_fail "tunnel $n not up"
-	lab_wait 60 "BGP $n Established" gw_bgp_up $n || lab_fail "BGP $n not Established"
-	lab_wait 30 "tunnel $n usable" eval '[ "$(cgw_field '$n' 15)" = usable ]' || lab_fail "tunnel $n never usable"
-done
+cgw_lab_up
 lab_wait 30 "the VGW sends over a tunnel" eval "ip -n vgw route show $ONPREM_NET | grep -q ipsec" ||
 	lab_fail "no route at the VGW"
 egress=$(ip -n vgw route show "$ONPREM_NET" | grep -o 'ipsec[12]' | head -1)
