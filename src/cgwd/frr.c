@@ -14,6 +14,7 @@
 #include "cgwd/cgwd.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <signal.h>
@@ -338,8 +339,11 @@ frr_run(struct cgwd *d, bool full)
 
 	if (!d->frr_enabled)
 		return;
-	if (sess.pid <= 0 && session_open(d) < 0)
+	if (sess.pid <= 0 && session_open(d) < 0) {
+		/* No bgpd to wait for: links held for it come back up. */
+		health_frr_applied(d, UINT_MAX);
 		return;
+	}
 	pol = xcalloc(d->n_tunnels ? d->n_tunnels : 1, sizeof(*pol));
 	for (size_t i = 0; i < d->n_tunnels; i++) {
 		const struct tunnel *t = &d->tunnels[i];
