@@ -1,5 +1,5 @@
 /*
- * DOC: cgwctl import [-f] [-n] [-o DIR] FILE...
+ * DOC: cgwctl import [-f] [-n] [-o DIR] [-r VPC-PREFIX]... FILE...
  *
  * Imports every FILE (format detected from the content), validates the
  * result as cgwd would, and only when nothing at all is wrong writes one
@@ -128,10 +128,12 @@ write_conn(const char *dir, const struct origin *o, bool force,
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: cgwctl import [-f] [-n] [-o DIR] FILE...\n"
-	    "  -o DIR  write DIR/<vpn-id>.conf (default %s/conn.d)\n"
-	    "  -f      replace existing files\n"
-	    "  -n      check only, write nothing\n", CGW_CONFDIR);
+	fprintf(stderr, "usage: cgwctl import [-f] [-n] [-o DIR] [-r VPC-PREFIX]... FILE...\n"
+	    "  -o DIR     write DIR/<vpn-id>.conf (default %s/conn.d)\n"
+	    "  -f         replace existing files\n"
+	    "  -n         check only, write nothing\n"
+	    "  -r PREFIX  static routing: a VPC prefix to route through the tunnels\n",
+	    CGW_CONFDIR);
 	return 2;
 }
 
@@ -144,12 +146,26 @@ cmd_import(const struct cgwctl_opts *opts, int argc, char **argv)
 	struct cgw_diag diag;
 	struct origin *org = NULL;
 	size_t n_org = 0;
+	struct cgw_prefix *vpc = NULL;
+	size_t n_vpc = 0;
 	int ch, status = 1;
 
 	(void)opts;
 	optind = 0;
-	while ((ch = getopt(argc, argv, "+fno:h")) != -1) {
+	while ((ch = getopt(argc, argv, "+fno:r:h")) != -1) {
 		switch (ch) {
+		case 'r':
+			vpc = xreallocarray(vpc, n_vpc + 1, sizeof(*vpc));
+			if (cgw_prefix_parse(optarg, &vpc[n_vpc], false) < 0 ||
+			    vpc[n_vpc].family != AF_INET) {
+				fprintf(stderr, "cgwctl import: -r %s: expected an IPv4 prefix (the VPC's CIDR, e.g. 10.2.0.0/16)\n",
+				    optarg);
+				free(vpc);
+				cgw_conf_free(conf);
+				return 2;
+			}
+			n_vpc++;
+			break;
 		case 'f':
 			force = true;
 			break;
@@ -165,6 +181,7 @@ cmd_import(const struct cgwctl_opts *opts, int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
+		free(vpc);
 		cgw_conf_free(conf);
 		return usage();
 	}
@@ -191,6 +208,19 @@ cmd_import(const struct cgwctl_opts *opts, int argc, char **argv)
 			org[n_org++] = (struct origin){ c, argv[i], fmt };
 		}
 	}
+	/* Static routing: what goes through the tunnels are the VPC's
+	 * prefixes, which AWS's files do not carry (their Routes are the
+	 * on-prem prefixes AWS sends into the VPN): the operator names them. */
+	for (size_t i = 0; i < n_org; i++) {
+		struct cgw_conn_conf *c = (struct cgw_conn_conf *)org[i].conn;
+
+		if (c->routing != CGW_ROUTING_STATIC)
+			continue;
+		/* (none at all: the validator says so, with the hint) */
+		for (size_t k = 0; k < n_vpc; k++)
+			cgw_conn_add_static_route(c, &vpc[k]);
+	}
+	free(vpc);
 	/* Validate what was imported even when something else failed: one
 	 * run shows every problem. */
 	cgw_conf_validate(conf, &diag);

@@ -290,7 +290,7 @@ check_conn(struct vctx *v, const struct cgw_conn_conf *c)
 		err(v, &c->where, "connection \"%s\": the id must be 1-64 letters, digits, '.', '_' or '-' (e.g. vpn-0123456789abcdef0)",
 		    c->id);
 	if (c->routing == CGW_ROUTING_STATIC && c->n_static_routes == 0)
-		err(v, &c->where, "connection %s: routing static needs at least one static-route (the VPC prefixes)",
+		err(v, &c->where, "connection %s: routing static needs at least one static-route: the VPC prefixes to route through the tunnels, which AWS's files do not carry (cgwctl import -r PREFIX adds them)",
 		    c->id);
 	if (c->routing == CGW_ROUTING_BGP && c->n_static_routes)
 		err(v, &c->where, "connection %s: static-route is only for routing static; with bgp the VPC prefixes are learned",

@@ -387,9 +387,9 @@ import_one(struct imp_ctx *ctx, json_object *o, const char *path,
 	struct imp_ctx xctx = *ctx;
 	struct imp_conn c;
 	struct cgw_conn_conf *conn;
-	json_object *opts, *routes, *x;
+	json_object *opts, *x;
 	const char *id, *s;
-	char xname[512], rpath[300];
+	char xname[512];
 	bool tgw;
 
 	ctx->errs_at = ctx->diag->n;
@@ -452,26 +452,9 @@ import_one(struct imp_ctx *ctx, json_object *o, const char *path,
 	    strcmp(s, "ipv4"))
 		jerr(ctx, path, "Options.TunnelInsideIpVersion: \"%s\": cgw "
 		    "supports IPv4 inside tunnels only", s);
-	routes = get(o, "Routes");
-	for (size_t i = 0; routes && json_object_is_type(routes,
-	    json_type_array) && i < json_object_array_length(routes); i++) {
-		json_object *r = json_object_array_get_idx(routes, i);
-		struct cgw_prefix p;
-		const char *st, *cidr;
-
-		snprintf(rpath, sizeof(rpath), "%s%sRoutes[%zu]", path,
-		    *path ? "." : "", i);
-		st = get_str(ctx, rpath, r, "State");
-		if (st && (!strcmp(st, "deleted") || !strcmp(st, "deleting")))
-			continue;
-		if (!(cidr = get_str(ctx, rpath, r, "DestinationCidrBlock")))
-			continue;
-		if (cgw_prefix_parse(cidr, &p, false) < 0)
-			jerr(ctx, rpath, "DestinationCidrBlock: \"%s\" is not a "
-			    "prefix", cidr);
-		else
-			imp_add_route(&c, cidr, 0);
-	}
+	/* Routes (static routing) are the on-prem prefixes AWS sends into
+	 * the VPN, not what cgw routes: the VPC prefixes come from the
+	 * operator (cgwctl import -r). */
 	if ((conn = imp_build(&xctx, &c))) {
 		conn->where.file = ctx->name;
 		conn->where.line = j.id_line;

@@ -417,16 +417,6 @@ imp_build(struct imp_ctx *ctx, struct imp_conn *c)
 		    "generated, not an edited copy", c->id.s);
 		ok = false;
 	}
-	if (c->routing == IMP_ROUTING_STATIC && c->n_routes == 0 &&
-	    ctx->format != CGW_IMPORT_JSON) {
-		imp_err(ctx, c->line, "%s uses static routing, but this %s does "
-		    "not list the VPC prefixes to route (AWS leaves them out of "
-		    "its downloads); import the output of `aws ec2 "
-		    "describe-vpn-connections --vpn-connection-ids %s` instead, "
-		    "which has them (Routes)", c->id.s,
-		    cgw_import_format_name(ctx->format), c->id.s);
-		ok = false;
-	}
 	if (c->n_tun == 0) {
 		imp_err(ctx, c->line, "%s: no IPsec tunnel found", c->id.s);
 		return NULL;

@@ -38,7 +38,10 @@ for f in "$here"/inputs/*; do
 	rm -rf "$work/run"
 	mkdir -p "$work/run/out"
 	cp "$f" "$work/run/$file"
-	run -o out "$file"
+	# args/NAME: extra options for that input (e.g. -r VPC-PREFIX)
+	extra=$(cat "$here/args/$name" 2>/dev/null)
+	# shellcheck disable=SC2086
+	run -o out $extra "$file"
 	st=$?
 	exp=$here/expected/$name
 	if [ "${UPDATE:-0}" = 1 ]; then
@@ -111,10 +114,13 @@ json=vpn-two-connections.json
 rm -rf "$work/run"
 mkdir -p "$work/run/out"
 cp "$here/inputs/$json" "$work/run/"
-run -o out "$json" >/dev/null
+vpc=$(cat "$here/args/vpn-two-connections")
+# shellcheck disable=SC2086
+run -o out $vpc "$json" >/dev/null
 echo "# changed" >>"$work/run/out/vpn-0a1b2c3d4e5f60718.conf"
 rm "$work/run/out/vpn-0f1e2d3c4b5a69788.conf"
-if ! run -o out "$json" &&
+# shellcheck disable=SC2086
+if ! run -o out $vpc "$json" &&
     grep -q 'vpn-0a1b2c3d4e5f60718.conf: exists; not replaced (use -f' \
     "$work/got" && ! [ -e "$work/run/out/vpn-0f1e2d3c4b5a69788.conf" ] &&
     tail -n 1 "$work/run/out/vpn-0a1b2c3d4e5f60718.conf" | grep -q changed
@@ -124,7 +130,7 @@ else
 	nok "existing file: refused, nothing written"
 	cat "$work/got"
 fi
-if run -f -o out "$json" &&
+if run -f -o out $vpc "$json" &&
     diff "$here/expected/vpn-two-connections/vpn-0a1b2c3d4e5f60718.conf" \
     "$work/run/out/vpn-0a1b2c3d4e5f60718.conf" >/dev/null &&
     [ "$(mode "$work/run/out/vpn-0a1b2c3d4e5f60718.conf")" = 600 ] &&
@@ -134,7 +140,7 @@ else
 	nok "-f replaces, mode 0600, no temporary file left"
 fi
 rm -rf "$work/run/out"/*
-if run -n -o out "$json" && [ -z "$(ls "$work/run/out")" ] &&
+if run -n -o out $vpc "$json" && [ -z "$(ls "$work/run/out")" ] &&
     grep -q '^vpn-0f1e2d3c4b5a69788: OK (2 tunnels, static' "$work/got"; then
 	ok "-n checks and writes nothing"
 else

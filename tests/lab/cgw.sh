@@ -28,7 +28,8 @@ cgw_prepare() {
 	done
 	mkdir -p "$CGW_DIR/conn.d" "$CGW_DIR/run" "$CGW_FRR"
 	chmod 700 "$CGW_DIR" "$CGW_DIR/conn.d"
-	"$CGWCTL" import -o "$CGW_DIR/conn.d" "$json" >"$CGW_DIR/import.out" 2>&1 ||
+	# -r: for static routing, the VPC prefix to route through the tunnels
+	"$CGWCTL" import -o "$CGW_DIR/conn.d" -r "$VPC_NET" "$json" >"$CGW_DIR/import.out" 2>&1 ||
 		{ sed 's/^/# /' "$CGW_DIR/import.out"; return 1; }
 	asn=$(awk '$1 == "local-asn" { print $2; exit }' "$CGW_DIR"/conn.d/*.conf)
 	CGW_ROUTING=$(awk '$1 == "routing" { print $2; exit }' "$CGW_DIR"/conn.d/*.conf)

@@ -1,0 +1,35 @@
+#!/bin/bash
+# 14-cgw-static: a static-routing connection with cgw: both tunnels up, the
+# VPC prefix routed by cgwd through a usable tunnel, on-prem reaches the
+# VPC through ESP; when that tunnel's path is cut cgwd moves the route to
+# the other tunnel within seconds (the return path follows when AWS's own
+# dead peer detection notices: nothing on our side can speed that up).
+LAB_GATEWAY=cgw
+. "$LAB_DIR/scenario.sh"
+lab_scenario_begin
+
+topo_up || lab_fail "topology"
+lab_aws_files --routing static --static-route "$ONPREM_NET" || lab_fail "awsgen"
+vgw_start "$LAB_JSON" || lab_fail "vgw start"
+gw_start "$LAB_JSON" || lab_fail "cgw start"
+grep -q "static-route $VPC_NET" "$CGW_DIR"/conn.d/*.conf || lab_fail "import did not take the VPC prefix"
+for n in 1 2; do
+	lab_wait 60 "tunnel $n up" gw_tunnel_up $n || lab_fail "tunnel $n not up"
+	lab_wait 30 "tunnel $n usable" eval '[ "$(cgw_field '$n' 15)" = usable ]' || lab_fail "tunnel $n never usable"
+done
+[ "$(cgw_field 1 6)" = UP ] && [ "$(cgw_field 2 6)" = UP ] || lab_fail "show tunnels does not say UP twice"
+lab_wait 10 "VPC route via a tunnel" eval "ip -n cgw route show $VPC_NET | grep -q 'proto 185'" ||
+	lab_fail "cgwd did not route $VPC_NET"
+via=$(ip -n cgw route show "$VPC_NET" | grep -o 'dev cgw-[a-z0-9]*-[12]' | grep -o '[12]$')
+before=$(lab_esp_packets cgw)
+nsx onprem-host ping -c 5 -i 0.2 -W 2 "$VPC_HOST" >/dev/null || lab_fail "onprem-host cannot ping vpc-host"
+after=$(lab_esp_packets cgw)
+[ $((after - before)) -ge 10 ] || lab_fail "ESP counters moved by $((after - before))"
+lab_log "VPC routed via tunnel $via: cutting it"
+t0=$(lab_us)
+fault_cut "$via" || lab_fail "cut"
+other=$((3 - via))
+lab_wait 10 "VPC route moved to tunnel $other" eval \
+	"ip -n cgw route show $VPC_NET | grep -q 'cgw-[a-z0-9]*-$other'" || lab_fail "the route did not move"
+lab_timing route_moved_s "$(lab_since "$t0")"
+lab_timing scenario_total "$(lab_since "$LAB_T0")"
