@@ -207,11 +207,10 @@ is_ours(struct cgwd *d, pid_t pid)
 		return false;
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
-	for (size_t i = 0; i < n; i += strlen(buf + i) + 1) {
-		buf[n] = '\0';
+	buf[n] = '\0';		/* environ is NUL-separated; end it too */
+	for (size_t i = 0; i < n; i += strlen(buf + i) + 1)
 		if (strcmp(buf + i, want) == 0)
 			return true;
-	}
 	return false;
 }
 
