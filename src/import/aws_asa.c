@@ -269,7 +269,7 @@ imp_asa_parse(struct imp_ctx *ctx, const struct imp_lines *ls,
 		struct imp_tunnel *x = &c->tun[k];
 		struct named *pf = NULL, *ts = NULL, *po = NULL;
 		const char *loc = x->f[IF_IN_LOCAL].s;
-		struct in_addr in, nb;
+		struct in_addr in;
 
 		for (int i = 0; i < a->n_prof; i++)
 			if (!strcmp(a->prof[i].name, a->tun_prof[k]))
@@ -314,9 +314,7 @@ imp_asa_parse(struct imp_ctx *ctx, const struct imp_lines *ls,
 		for (int i = 0; i < a->n_nbr; i++) {
 			struct named *m = &a->nbr[i];
 
-			if (cgw_addr4_parse(m->name, &nb) < 0 ||
-			    (cgw_addr4_host(nb) & ~3u) !=
-			    (cgw_addr4_host(in) & ~3u))
+			if (!imp_same_inside(m->name, in))
 				continue;
 			imp_set(ctx, x, IF_NEXT_HOP, m->name, m->line);
 			if (m->encr[0])

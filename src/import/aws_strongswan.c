@@ -205,7 +205,7 @@ join(struct imp_ctx *ctx, struct sw *s, struct imp_conn *c,
 {
 	const char *right = t->f[IF_AWS_OUT].s, *ifn = NULL;
 	unsigned long mtu = 0;
-	struct in_addr a, nb;
+	struct in_addr a;
 	char addr[64];
 
 	if (!right)
@@ -258,8 +258,7 @@ join(struct imp_ctx *ctx, struct sw *s, struct imp_conn *c,
 		struct rec *m = &s->nbrs[i];
 		char *sp;
 
-		if (cgw_addr4_parse(m->a, &nb) < 0 || (cgw_addr4_host(nb) &
-		    ~3u) != (cgw_addr4_host(a) & ~3u))
+		if (!imp_same_inside(m->a, a))
 			continue;
 		imp_set(ctx, t, IF_NEXT_HOP, m->a, m->line);
 		imp_set(ctx, t, IF_AWS_ASN, m->b, m->line);

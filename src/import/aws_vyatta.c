@@ -212,7 +212,7 @@ imp_vyatta_parse(struct imp_ctx *ctx, const struct imp_lines *ls,
 	for (size_t k = 0; k < c->n_tun; k++) {
 		struct imp_tunnel *t = &c->tun[k];
 		struct obj *p = NULL, *ike = NULL, *esp = NULL, *vti = NULL;
-		struct in_addr a, nb;
+		struct in_addr a;
 		char addr[64], *slash;
 
 		for (int i = 0; i < y->n_peer; i++)
@@ -274,9 +274,7 @@ imp_vyatta_parse(struct imp_ctx *ctx, const struct imp_lines *ls,
 		for (int i = 0; i < y->n_nbr; i++) {
 			struct obj *m = &y->nbr[i];
 
-			if (cgw_addr4_parse(m->name, &nb) < 0 ||
-			    (cgw_addr4_host(nb) & ~3u) !=
-			    (cgw_addr4_host(a) & ~3u))
+			if (!imp_same_inside(m->name, a))
 				continue;
 			imp_set(ctx, t, IF_NEXT_HOP, m->name, m->line[G_ASN]);
 			set_from(ctx, t, IF_AWS_ASN, m, G_ASN, NULL);

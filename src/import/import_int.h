@@ -112,6 +112,9 @@ int imp_parse_duration(const char *s, unsigned long *out);
 int imp_parse_dh(const char *s, unsigned int *out);
 int imp_psk_problem(const char *psk, char *buf, size_t len);
 bool imp_vpn_id_ok(const char *s);
+/* Whether a BGP neighbor address is the far end of the tunnel whose inside
+ * address is ours: both in one /30. */
+bool imp_same_inside(const char *nbr, struct in_addr ours);
 
 /* text_util.c: a file as numbered lines (1-based: l[0] is line 1). */
 struct imp_lines {

@@ -275,3 +275,12 @@ imp_psk_problem(const char *psk, char *buf, size_t len)
 		return 0;
 	return -EINVAL;
 }
+
+bool
+imp_same_inside(const char *nbr, struct in_addr ours)
+{
+	struct in_addr nb;
+
+	return cgw_addr4_parse(nbr, &nb) == 0 &&
+	    (cgw_addr4_host(nb) & ~3u) == (cgw_addr4_host(ours) & ~3u);
+}
