@@ -233,7 +233,7 @@ join(struct imp_ctx *ctx, struct sw *s, struct imp_conn *c,
 			imp_parse_uint(s->mtus[i].b, 65535, &mtu);
 		}
 	for (int i = 0; i < s->n_mss; i++) {
-		char v[16];
+		char v[24];	/* any unsigned long */
 
 		if (strcmp(s->mss[i].a, ifn))
 			continue;
