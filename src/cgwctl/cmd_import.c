@@ -1,5 +1,5 @@
 /*
- * DOC: cgwctl import [-f] [-n] [-o DIR] [-r VPC-PREFIX]... FILE...
+ * DOC: cgwctl import [-f] [-n] [-o DIR] [-r VPC-PREFIX]... [--cgw-outside ADDR] FILE...
  *
  * Imports every FILE (format detected from the content), validates the
  * result as cgwd would, and only when nothing at all is wrong writes one
@@ -7,6 +7,8 @@
  * 0600: written to a temporary file created with O_EXCL, then linked into
  * place (which refuses an existing file) or, with -f, renamed over it.
  * Any error anywhere means nothing is written.  -n checks only.
+ * --cgw-outside gives the customer gateway's address where AWS's file has
+ * none (the Cisco ASA download); where it has one, they must agree.
  *
  * The files hold pre-shared keys: they are never printed, and messages
  * only ever say what is wrong with a key.
@@ -15,6 +17,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,11 +131,14 @@ write_conn(const char *dir, const struct origin *o, bool force,
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: cgwctl import [-f] [-n] [-o DIR] [-r VPC-PREFIX]... FILE...\n"
+	fprintf(stderr, "usage: cgwctl import [-f] [-n] [-o DIR] [-r VPC-PREFIX]... [--cgw-outside ADDR] FILE...\n"
 	    "  -o DIR     write DIR/<vpn-id>.conf (default %s/conn.d)\n"
 	    "  -f         replace existing files\n"
 	    "  -n         check only, write nothing\n"
-	    "  -r PREFIX  static routing: a VPC prefix to route through the tunnels\n",
+	    "  -r PREFIX  static routing: a VPC prefix to route through the tunnels\n"
+	    "  --cgw-outside ADDR\n"
+	    "             the customer gateway's address as AWS knows it, for files\n"
+	    "             without it (the Cisco ASA download)\n",
 	    CGW_CONFDIR);
 	return 2;
 }
@@ -148,12 +154,30 @@ cmd_import(const struct cgwctl_opts *opts, int argc, char **argv)
 	size_t n_org = 0;
 	struct cgw_prefix *vpc = NULL;
 	size_t n_vpc = 0;
+	struct cgw_import_opts io = { 0 };
 	int ch, status = 1;
+
+	enum { OPT_CGW_OUTSIDE = 256 };
+	static const struct option longopts[] = {
+		{ "cgw-outside", required_argument, NULL, OPT_CGW_OUTSIDE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 
 	(void)opts;
 	optind = 0;
-	while ((ch = getopt(argc, argv, "+fno:r:h")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+fno:r:h", longopts, NULL)) != -1) {
 		switch (ch) {
+		case OPT_CGW_OUTSIDE:
+			if (cgw_addr4_parse(optarg, &io.cgw_outside) < 0 ||
+			    !cgw_addr4_is_set(io.cgw_outside)) {
+				fprintf(stderr, "cgwctl import: --cgw-outside %s: expected an IPv4 address (the customer gateway's, as in the AWS console's Customer gateways page)\n",
+				    optarg);
+				free(vpc);
+				cgw_conf_free(conf);
+				return 2;
+			}
+			break;
 		case 'r':
 			vpc = xreallocarray(vpc, n_vpc + 1, sizeof(*vpc));
 			if (cgw_prefix_parse(optarg, &vpc[n_vpc], false) < 0 ||
@@ -189,8 +213,8 @@ cmd_import(const struct cgwctl_opts *opts, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		enum cgw_import_format fmt = CGW_IMPORT_UNKNOWN;
 		struct cgw_conn_conf *last = conf->conns, *c;
-		char *buf;
-		size_t len;
+		char *buf = NULL;
+		size_t len = 0;
 		int r;
 
 		while (last && last->next)
@@ -200,7 +224,7 @@ cmd_import(const struct cgwctl_opts *opts, int argc, char **argv)
 			    strerror(-r));
 			continue;
 		}
-		cgw_import_buffer(conf, argv[i], buf, len, &diag, &fmt);
+		cgw_import_buffer(conf, argv[i], buf, len, &io, &diag, &fmt);
 		explicit_bzero(buf, len);
 		free(buf);
 		for (c = last ? last->next : conf->conns; c; c = c->next) {

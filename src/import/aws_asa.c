@@ -12,7 +12,8 @@
  * /30, and the IKE policy of its "IPSec Tunnel #N" section (else the first
  * policy).  Global commands (sysopt connection tcpmss, replay window-size)
  * apply to both tunnels.  The ASA template has no customer gateway outside
- * address ('outside_interface'): it stays unset (the box's address).
+ * address ('outside_interface'): it stays unset, and the operator gives it
+ * (cgwctl import --cgw-outside; build.c refuses the file without it).
  */
 #include <stdio.h>
 #include <stdlib.h>

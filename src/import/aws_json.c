@@ -465,10 +465,10 @@ out:
 
 int
 imp_json_import(struct cgw_conf *conf, const char *name, const char *buf,
-    size_t len, struct cgw_diag *diag)
+    size_t len, const struct cgw_import_opts *opts, struct cgw_diag *diag)
 {
 	struct imp_ctx ctx = { conf, diag, cgw_conf_file(conf, name),
-	    CGW_IMPORT_JSON, diag->n, NULL, NULL };
+	    CGW_IMPORT_JSON, diag->n, NULL, NULL, opts };
 	struct json_tokener *tok;
 	json_object *root, *list, *one;
 	enum json_tokener_error je;

@@ -223,10 +223,10 @@ out:
 
 int
 imp_xml_import(struct cgw_conf *conf, const char *name, const char *buf,
-    size_t len, struct cgw_diag *diag)
+    size_t len, const struct cgw_import_opts *opts, struct cgw_diag *diag)
 {
 	struct imp_ctx ctx = { conf, diag, cgw_conf_file(conf, name),
-	    CGW_IMPORT_XML, diag->n, NULL, NULL };
+	    CGW_IMPORT_XML, diag->n, NULL, NULL, opts };
 	struct imp_conn c;
 	int r = -EINVAL;
 

@@ -264,6 +264,53 @@ get_inside(struct tb *b)
 		    cgw_addr4_str(t->inside_remote, buf));
 }
 
+/* The customer gateway's outside address: from the file, or from the
+ * operator (--cgw-outside), which must then agree with the file's. */
+static void
+get_cgw_outside(struct tb *b)
+{
+	const struct cgw_import_opts *o = b->ctx->opts;
+	const char *s = val(b, IF_CGW_OUT);
+	struct in_addr given = { 0 }, in;
+	char fa[CGW_ADDRSTRLEN], ga[CGW_ADDRSTRLEN];
+
+	if (o)
+		given = o->cgw_outside;
+	if (!cgw_addr4_is_set(given)) {
+		if (b->ctx->format == CGW_IMPORT_CISCO_ASA && !s)
+			/* The ASA template names an interface, never the
+			 * address. */
+			bad(b, IF_CGW_OUT, "is not in the Cisco ASA download "
+			    "(it says 'outside_interface'); cgw needs the "
+			    "address AWS knows for this customer gateway (AWS "
+			    "console: Customer gateways, IP address): give it "
+			    "with --cgw-outside ADDRESS, or import the Generic "
+			    "download or `aws ec2 describe-vpn-connections` "
+			    "instead");
+		else
+			get_addr(b, IF_CGW_OUT, &b->t->cgw_outside, true);
+		return;
+	}
+	b->t->cgw_outside = given;
+	/* Nothing or a placeholder in the file: the operator's address. */
+	if (!s || imp_is_placeholder(s))
+		return;
+	if (cgw_addr4_parse(s, &in) < 0) {
+		bad(b, IF_CGW_OUT, "\"%s\" is not an IPv4 address", s);
+		return;
+	}
+	if (in.s_addr != given.s_addr) {
+		cgw_addr4_str(in, fa);
+		cgw_addr4_str(given, ga);
+		bad(b, IF_CGW_OUT, "is %s in the file, but --cgw-outside says "
+		    "%s; AWS knows this customer gateway by the file's address: "
+		    "drop --cgw-outside, or check that the file is for this "
+		    "customer gateway (a new address needs a new customer "
+		    "gateway in AWS, the VPN connection modified to use it, "
+		    "and a new download)", fa, ga);
+	}
+}
+
 static void
 get_psk(struct tb *b)
 {
@@ -299,15 +346,7 @@ build_tunnel(struct imp_ctx *ctx, struct imp_conn *c, struct imp_tunnel *it,
 	t->where.file = ctx->name;
 	t->where.line = it->line;
 	get_addr(&b, IF_AWS_OUT, &t->aws_outside, true);
-	if (ctx->format == CGW_IMPORT_CISCO_ASA && !val(&b, IF_CGW_OUT)) {
-		/* The ASA template names an interface, never the address. */
-		bad(&b, IF_CGW_OUT, "is not in the Cisco ASA download (it "
-		    "says 'outside_interface'); cgw needs the address AWS knows: "
-		    "download the Generic configuration from the AWS console "
-		    "(or use `aws ec2 describe-vpn-connections`) instead");
-	} else {
-		get_addr(&b, IF_CGW_OUT, &t->cgw_outside, true);
-	}
+	get_cgw_outside(&b);
 	get_inside(&b);
 	get_psk(&b);
 	if ((s = val(&b, IF_IKE_VERSION))) {

@@ -151,10 +151,11 @@ detect_text(const struct imp_lines *ls, const char **vendor, int *vline)
 
 int
 imp_text_import(struct cgw_conf *conf, const char *name, const char *buf,
-    size_t len, struct cgw_diag *diag, enum cgw_import_format *format)
+    size_t len, const struct cgw_import_opts *opts, struct cgw_diag *diag,
+    enum cgw_import_format *format)
 {
 	struct imp_ctx ctx = { conf, diag, cgw_conf_file(conf, name),
-	    CGW_IMPORT_UNKNOWN, diag->n, NULL, NULL };
+	    CGW_IMPORT_UNKNOWN, diag->n, NULL, NULL, opts };
 	struct imp_lines ls;
 	struct imp_conn c;
 	const char *vendor;
@@ -211,7 +212,8 @@ imp_text_import(struct cgw_conf *conf, const char *name, const char *buf,
 
 int
 cgw_import_buffer(struct cgw_conf *conf, const char *name, const char *buf,
-    size_t len, struct cgw_diag *diag, enum cgw_import_format *format)
+    size_t len, const struct cgw_import_opts *opts, struct cgw_diag *diag,
+    enum cgw_import_format *format)
 {
 	size_t i = 0;
 
@@ -228,12 +230,12 @@ cgw_import_buffer(struct cgw_conf *conf, const char *name, const char *buf,
 	if (buf[i] == '{' || buf[i] == '[') {
 		if (format)
 			*format = CGW_IMPORT_JSON;
-		return imp_json_import(conf, name, buf, len, diag);
+		return imp_json_import(conf, name, buf, len, opts, diag);
 	}
 	if (buf[i] == '<') {
 		if (format)
 			*format = CGW_IMPORT_XML;
-		return imp_xml_import(conf, name, buf, len, diag);
+		return imp_xml_import(conf, name, buf, len, opts, diag);
 	}
-	return imp_text_import(conf, name, buf, len, diag, format);
+	return imp_text_import(conf, name, buf, len, opts, diag, format);
 }

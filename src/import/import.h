@@ -11,6 +11,7 @@
 #define CGW_IMPORT_H
 
 #include <stddef.h>
+#include <netinet/in.h>
 
 #include "conf/conf.h"
 #include "lib/diag.h"
@@ -27,13 +28,21 @@ enum cgw_import_format {
 
 const char *cgw_import_format_name(enum cgw_import_format f);
 
+/* What the operator adds to AWS's file. */
+struct cgw_import_opts {
+	/* The customer gateway's outside address as AWS knows it, or 0.
+	 * Supplies it where the file has none (the Cisco ASA download names
+	 * an interface instead); where the file has one, both must agree. */
+	struct in_addr cgw_outside;
+};
+
 /* Detects the format of buf and appends one cgw_conn_conf per VPN
- * connection found to conf (derived settings filled).  Every problem goes
- * to diag with name:line.  Returns the number of connections added, or a
- * negative errno when nothing could be imported (diag says why).  *format
- * (may be NULL) receives what was detected. */
+ * connection found to conf (derived settings filled).  opts may be NULL.
+ * Every problem goes to diag with name:line.  Returns the number of
+ * connections added, or a negative errno when nothing could be imported
+ * (diag says why).  *format (may be NULL) receives what was detected. */
 int cgw_import_buffer(struct cgw_conf *conf, const char *name,
-    const char *buf, size_t len, struct cgw_diag *diag,
-    enum cgw_import_format *format);
+    const char *buf, size_t len, const struct cgw_import_opts *opts,
+    struct cgw_diag *diag, enum cgw_import_format *format);
 
 #endif

@@ -81,6 +81,7 @@ struct imp_ctx {
 	void (*hook)(struct imp_ctx *ctx, struct cgw_tunnel_conf *tun,
 	    void *arg);
 	void *hook_arg;
+	const struct cgw_import_opts *opts;	/* NULL: none */
 };
 
 #define imp_err(ctx, line, ...) \
@@ -139,15 +140,17 @@ void imp_scan_header(struct imp_ctx *ctx, const struct imp_lines *ls,
 /* Without an id in the file: one from the file name, or an error. */
 bool imp_default_id(struct imp_ctx *ctx, struct imp_conn *c);
 
-/* The formats. */
+/* The formats (opts may be NULL). */
 int imp_json_import(struct cgw_conf *conf, const char *name,
-    const char *buf, size_t len, struct cgw_diag *diag);
+    const char *buf, size_t len, const struct cgw_import_opts *opts,
+    struct cgw_diag *diag);
 int imp_xml_import(struct cgw_conf *conf, const char *name,
-    const char *buf, size_t len, struct cgw_diag *diag);
+    const char *buf, size_t len, const struct cgw_import_opts *opts,
+    struct cgw_diag *diag);
 /* Detects which text download buf is, then parses it. */
 int imp_text_import(struct cgw_conf *conf, const char *name,
-    const char *buf, size_t len, struct cgw_diag *diag,
-    enum cgw_import_format *format);
+    const char *buf, size_t len, const struct cgw_import_opts *opts,
+    struct cgw_diag *diag, enum cgw_import_format *format);
 
 /* aws_xml.c, for the JSON importer: parses one CustomerGatewayConfiguration
  * into c (diagnostics as ctx->name:line, lines within the XML). */

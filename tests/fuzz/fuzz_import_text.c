@@ -8,9 +8,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int
 import_text(struct cgw_conf *conf, const char *name, const char *buf,
-    size_t len, struct cgw_diag *diag)
+    size_t len, const struct cgw_import_opts *opts, struct cgw_diag *diag)
 {
-	return imp_text_import(conf, name, buf, len, diag, NULL);
+	return imp_text_import(conf, name, buf, len, opts, diag, NULL);
 }
 
 int

@@ -5,9 +5,11 @@
 # must print exactly expected/NAME.out (first line: the exit status), and
 # write exactly the files in expected/NAME/ (mode 0600, each accepted by
 # `cgwd -n -f`).  A bad-* input must fail, name the file in every message
-# and write nothing.  Then: refusal to overwrite, -f, -n, and no PSK ever
-# printed.  UPDATE=1 rewrites expected/ (review the diff line by line
-# against the input before committing it).
+# and write nothing.  args/NAME holds extra options for an input (-r,
+# --cgw-outside).  Then: refusal to overwrite, -f, -n, --cgw-outside
+# refusing what is not an address, and no PSK ever printed.  UPDATE=1
+# rewrites expected/ (review the diff line by line against the input
+# before committing it).
 set -u
 srcdir=${srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${builddir:-$srcdir}
@@ -146,6 +148,18 @@ if run -n -o out $vpc "$json" && [ -z "$(ls "$work/run/out")" ] &&
 else
 	nok "-n checks and writes nothing"
 fi
+
+# --cgw-outside takes an IPv4 address: anything else is a usage error.
+for bad in 198.51.100 0.0.0.0 outside_interface; do
+	if run -n -o out --cgw-outside "$bad" "$json"; then st=0; else st=$?; fi
+	if [ "$st" -eq 2 ] && grep -q -- "--cgw-outside $bad: expected an IPv4 address" \
+	    "$work/got"; then
+		ok "--cgw-outside $bad: usage error"
+	else
+		nok "--cgw-outside $bad: usage error"
+		cat "$work/got"
+	fi
+done
 
 # No pre-shared key from any input ever reaches stdout or stderr.
 leaks=0
