@@ -12,6 +12,29 @@ fo_init(struct fo_conn *c, const struct fo_config *cfg)
 	c->cfg = *cfg;
 	if (c->cfg.misses == 0)
 		c->cfg.misses = 1;
+	if (c->cfg.max_misses < c->cfg.misses)
+		c->cfg.max_misses = c->cfg.max_misses ? c->cfg.misses :
+		    2 * c->cfg.misses;
+}
+
+unsigned int
+fo_misses_needed(const struct fo_conn *c, int i)
+{
+	const struct fo_tunnel *t = &c->t[i];
+	/* Few probes seen: count them as at least half the window, so an
+	 * early loss or two do not make a fresh tunnel look lossy (a lossy
+	 * one shows within a minute). */
+	uint32_t seen = t->seen_w > FO_LOSS_WINDOW / 2 ? t->seen_w :
+	    FO_LOSS_WINDOW / 2;
+	double q = (double)t->lost_w / seen;
+	double run = 1;
+	unsigned int k;
+
+	for (k = 0; k < c->cfg.misses; k++)
+		run *= q;
+	for (; k < c->cfg.max_misses && run * FO_FALSE_RUN_INV > 1; k++)
+		run *= q;
+	return k;
 }
 
 static bool
@@ -77,10 +100,26 @@ fo_probe(struct fo_conn *c, int i, bool answered, uint64_t now_ms)
 	struct fo_tunnel *t = &c->t[i];
 
 	if (answered) {
+		/* A run that ended in an answer was random loss: learn its
+		 * rate (a run that made the tunnel dead is not counted). */
+		if (t->lost && t->lost < t->need) {
+			t->lost_w += t->lost;
+			t->seen_w += t->lost;
+		}
+		t->seen_w++;
+		if (t->seen_w >= 2 * FO_LOSS_WINDOW) {
+			t->seen_w /= 2;
+			t->lost_w /= 2;
+		}
 		t->lost = 0;
 		t->probe_ok = true;
-	} else if (++t->lost >= c->cfg.misses) {
-		t->probe_ok = false;
+	} else {
+		/* The bar is set when a run starts, from the loss seen
+		 * before it: a real outage must not raise its own bar. */
+		if (t->lost == 0)
+			t->need = fo_misses_needed(c, i);
+		if (++t->lost >= t->need)
+			t->probe_ok = false;
 	}
 	return step(c, t, now_ms);
 }

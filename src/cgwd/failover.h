@@ -9,7 +9,16 @@
  *
  * A tunnel is usable when its CHILD_SA is installed and in-band probes to
  * AWS's inside address get answers.  It turns unusable at once when the
- * CHILD_SA goes or `misses` probes in a row are lost.  A tunnel that
+ * CHILD_SA goes or enough probes in a row are lost: `misses` on a clean
+ * path; on a path that has been losing probes at random, as many more
+ * (up to `max_misses`) as it takes for random loss at the rate seen to
+ * produce that run less than once in FO_FALSE_RUN_INV probes (about once
+ * a day per tunnel at 10 probes a second).  Random loss of q per probe
+ * makes a run of k about q^k per probe, a dead tunnel makes every run
+ * long: so a clean path keeps the fastest detection and a lossy one
+ * pays a probe interval or two for not failing over at random.  The
+ * loss rate is learned from runs that ended with an answer, over the
+ * last thousand or two probes.  A tunnel that
  * failed comes back only after it has been healthy for `holddown_ms`
  * without interruption, so a flapping tunnel is not used; a tunnel coming
  * up for the first time is used at once (bring-up must be fast).
@@ -22,8 +31,13 @@
 
 #define FO_TUNNELS 2
 
+/* A run of losses this improbable under the loss rate seen means dead. */
+#define FO_FALSE_RUN_INV 1000000u
+#define FO_LOSS_WINDOW 1024u		/* probes in the loss estimate (x1-2) */
+
 struct fo_config {
-	unsigned int misses;		/* lost probes in a row = dead */
+	unsigned int misses;		/* lost probes in a row = dead, clean path */
+	unsigned int max_misses;	/* ... lossy path; 0 = 2 x misses */
 	uint64_t holddown_ms;		/* healthy this long before reuse */
 };
 
@@ -39,6 +53,8 @@ struct fo_tunnel {
 	bool probe_ok;			/* last probe answered */
 	bool drained;			/* taken out by the operator (reset) */
 	unsigned int lost;		/* probes lost in a row */
+	unsigned int need;		/* lost in a row that mean dead, this run */
+	uint32_t seen_w, lost_w;	/* loss estimate: probes, losses survived */
 	bool failed_before;		/* hold-down applies */
 	uint64_t since_ms;		/* when state was entered */
 	unsigned int failovers;		/* UP -> DOWN transitions */
@@ -59,6 +75,9 @@ bool fo_tick(struct fo_conn *c, uint64_t now_ms);
 bool fo_drain(struct fo_conn *c, int i, bool drained, uint64_t now_ms);
 
 bool fo_usable(const struct fo_conn *c, int i);
+/* Losses in a row that would make tunnel i dead now, given the random
+ * loss seen on it. */
+unsigned int fo_misses_needed(const struct fo_conn *c, int i);
 /* Tunnel i must attract the return path with more-specifics: it is usable
  * and another tunnel of the connection failed and is not back. */
 bool fo_pull_return(const struct fo_conn *c, int i);

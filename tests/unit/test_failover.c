@@ -5,6 +5,8 @@
 #include "cgwd/failover.h"
 #include "unit.h"
 
+#include <stdio.h>
+
 static struct fo_conn c;
 static const struct fo_config cfg = { .misses = 3, .holddown_ms = 10000 };
 
@@ -127,6 +129,116 @@ test_drain_for_reset(void)
 	CHECK(fo_tick(&c, 10300) && fo_usable(&c, 0));
 }
 
+static uint32_t rng = 12345;
+
+/* 2 % loss each way: a probe's echo or its answer lost. */
+static bool
+lossy_answer(unsigned int pct)
+{
+	bool lost = false;
+
+	for (int way = 0; way < 2; way++) {
+		rng ^= rng << 13;
+		rng ^= rng >> 17;
+		rng ^= rng << 5;
+		lost |= rng % 10000 < pct * 100;
+	}
+	return !lost;
+}
+
+/* One tunnel probed every 100 ms for `hours` at pct % loss each way:
+ * how many times it failed over. */
+static unsigned int
+failovers_at_loss(const struct fo_config *cf, unsigned int pct,
+    unsigned int hours)
+{
+	static struct fo_conn fc;
+
+	fo_init(&fc, cf);
+	fo_child(&fc, 0, true, 0);
+	fo_child(&fc, 1, true, 0);
+	fo_probe(&fc, 1, true, 0);
+	for (uint64_t t = 0; t < (uint64_t)hours * 3600000; t += 100)
+		fo_probe(&fc, 0, lossy_answer(pct), t);
+	return fc.t[0].failovers;
+}
+
+static void
+test_random_loss_2pct_each_way(void)
+{
+	struct fo_config fixed = { .misses = 3, .max_misses = 3,
+	    .holddown_ms = 10000 };
+	unsigned int adaptive, old;
+
+	/* Expected per tunnel and day, with q = 1 - 0.98^2 = 3.96 % lost
+	 * per probe and 864,000 probes: three in a row (the fixed rule)
+	 * 864000 q^3 (1-q) ~ 51; five in a row (what the rule asks for at
+	 * that loss) 864000 q^5 (1-q) ~ 0.08. */
+	rng = 12345;
+	old = failovers_at_loss(&fixed, 2, 24);
+	rng = 12345;
+	adaptive = failovers_at_loss(&cfg, 2, 24);
+	fprintf(stderr, "2%% loss each way, one day: %u failovers with 3 in a row, %u adaptive\n",
+	    old, adaptive);
+	CHECK(old > 20);
+	CHECK(adaptive <= 1);
+}
+
+/* A dead tunnel: every probe lost.  Clean history: misses probes; after
+ * hours at 2 % loss each way: at most max_misses (2 x misses). */
+static unsigned int
+probes_to_detect(bool lossy_history)
+{
+	unsigned int n = 0;
+	uint64_t t = 0;
+
+	both_up();
+	for (; lossy_history && t < 600000; t += 100)
+		fo_probe(&c, 0, lossy_answer(2), t);
+	/* make sure the outage starts after an answer */
+	fo_probe(&c, 0, true, t);
+	while (fo_usable(&c, 0) && n < 100) {
+		t += 100;
+		n++;
+		fo_probe(&c, 0, false, t);
+	}
+	return n;
+}
+
+static void
+test_detection_clean_and_lossy(void)
+{
+	unsigned int clean, lossy;
+
+	rng = 777;
+	clean = probes_to_detect(false);
+	lossy = probes_to_detect(true);
+	CHECK(clean == 3);
+	CHECK(lossy == 5);	/* q ~ 4 %: q^4 > 1e-6 > q^5 */
+	CHECK(fo_misses_needed(&c, 1) == 3);	/* the clean tunnel */
+}
+
+/* A real outage does not teach the loss estimate: afterwards a clean
+ * path is still judged on misses. */
+static void
+test_outage_not_learned(void)
+{
+	both_up();
+	for (uint64_t t = 100; t <= 1000; t += 100)
+		fo_probe(&c, 0, false, t);	/* dead */
+	CHECK(!fo_usable(&c, 0));
+	fo_probe(&c, 0, true, 1100);
+	fo_tick(&c, 20000);
+	CHECK(fo_usable(&c, 0));
+	CHECK(c.t[0].lost_w == 0);
+	CHECK(fo_misses_needed(&c, 0) == 3);
+	/* ...while isolated losses are: 40 in 1000 probes is 4 %. */
+	for (int i = 0; i < 1000; i++)
+		fo_probe(&c, 0, i % 25 != 0, 20000 + 100 * (uint64_t)i);
+	CHECK(fo_misses_needed(&c, 0) == 5);
+	CHECK(fo_usable(&c, 0));
+}
+
 int
 main(void)
 {
@@ -138,5 +250,8 @@ main(void)
 	test_both_down_no_pull();
 	test_isolated_losses_never_fail_over();
 	test_drain_for_reset();
+	test_random_loss_2pct_each_way();
+	test_detection_clean_and_lossy();
+	test_outage_not_learned();
 	return unit_summary();
 }
