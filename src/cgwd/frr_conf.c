@@ -53,22 +53,45 @@ write_prefix_lists(FILE *out, const struct cgw_box_conf *box)
 		    cgw_prefix_str(&box->advertise[i], a));
 	if (seq == 5)
 		fputs("ip prefix-list CGW-ON-PREM seq 5 deny any\n", out);
+	/* Matches nothing: what a route-map entry not in use matches. */
+	fputs("ip prefix-list CGW-NONE seq 5 deny any\n", out);
 }
 
 /* Outbound policy of one tunnel: the on-prem prefixes, and their
  * more-specifics only while pulling; nothing else.
  * FRR changes an entry's permit/deny in place, so the route-map is never
- * missing (a missing one would deny everything). */
+ * missing (a missing one would deny everything).
+ * Entry 10 is the failover's (frr_policy_write flips it); entry 15 is the
+ * routing policy's: on a standby tunnel it matches the on-prem prefixes
+ * and prepends the AS path, elsewhere it matches nothing.  Its match is
+ * replaced in place, so a change of policy (reload) needs no delete
+ * command.  The more-specifics never get the prepend: when they are
+ * announced they must win. */
 static void
-write_route_map(FILE *out, const char *name, bool pull)
+write_route_map(FILE *out, const char *ifname, bool pull, bool standby,
+    uint32_t asn)
 {
-	fprintf(out, "route-map %s %s 10\n", name, pull ? "permit" : "deny");
+	fprintf(out, "route-map CGW-OUT-%s %s 10\n", ifname,
+	    pull ? "permit" : "deny");
 	fputs(" match ip address prefix-list CGW-MORE-SPECIFIC\n", out);
 	fputs("exit\n", out);
+	fprintf(out, "route-map CGW-OUT-%s permit 15\n", ifname);
+	fprintf(out, " match ip address prefix-list %s\n",
+	    standby ? "CGW-ON-PREM" : "CGW-NONE");
+	fputs(" set as-path prepend", out);
+	for (int i = 0; i < CGW_STANDBY_PREPEND; i++)
+		fprintf(out, " %u", asn);
+	fputs("\nexit\n", out);
 	/* Only the on-prem prefixes: never AWS's own routes back to AWS
 	 * (they would count against its prefix limit). */
-	fprintf(out, "route-map %s permit 20\n", name);
+	fprintf(out, "route-map CGW-OUT-%s permit 20\n", ifname);
 	fputs(" match ip address prefix-list CGW-ON-PREM\n", out);
+	fputs("exit\n", out);
+	/* Inbound: everything AWS sends, the standby's made less preferred.
+	 * Always set, so a policy change rewrites the value in place. */
+	fprintf(out, "route-map CGW-IN-%s permit 10\n", ifname);
+	fprintf(out, " set local-preference %u\n",
+	    standby ? CGW_STANDBY_LOCAL_PREF : 100);
 	fputs("exit\n", out);
 }
 
@@ -131,7 +154,7 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
     const struct frr_policy *pol)
 {
 	const struct cgw_box_conf *box = &conf->box;
-	char a[CGW_ADDRSTRLEN], rm[64];
+	char a[CGW_ADDRSTRLEN];
 	size_t i = 0, per_session;
 
 	fputs("configure terminal\n", out);
@@ -140,9 +163,9 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 		for (int k = 0; k < CGW_TUNNELS; k++, i++) {
 			if (c->routing != CGW_ROUTING_BGP)
 				continue;
-			snprintf(rm, sizeof(rm), "CGW-OUT-%s",
-			    c->tunnel[k].ifname);
-			write_route_map(out, rm, pol && pol[i].pull);
+			write_route_map(out, c->tunnel[k].ifname,
+			    pol && pol[i].pull, cgw_conn_standby(c) == k,
+			    bgp_asn(conf));
 		}
 	fputs("bgp route-map delay-timer 0\n", out);
 	fprintf(out, "router bgp %u\n", bgp_asn(conf));
@@ -171,6 +194,9 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 		}
 	}
 	fputs(" address-family ipv4 unicast\n", out);
+	/* Always explicit: bgpd's own default is ECMP over as many paths
+	 * as it was built for; cgw's is one path unless asked. */
+	fprintf(out, "  maximum-paths %u\n", box->ecmp ? box->ecmp : 1);
 	for (size_t p = 0; p < box->n_advertise; p++) {
 		struct cgw_prefix half[2];
 
@@ -187,6 +213,13 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 			const char *n = cgw_addr4_str(c->tunnel[k].inside_remote, a);
 
 			fprintf(out, "  neighbor %s activate\n", n);
+			/* AWS's few routes kept as received: a change of the
+			 * inbound policy is re-applied locally (soft in),
+			 * never by a route refresh, which bgpd would also
+			 * send to a session not yet established. */
+			fprintf(out, "  neighbor %s soft-reconfiguration inbound\n", n);
+			fprintf(out, "  neighbor %s route-map CGW-IN-%s in\n", n,
+			    c->tunnel[k].ifname);
 			fprintf(out, "  neighbor %s route-map CGW-OUT-%s out\n", n,
 			    c->tunnel[k].ifname);
 		}
@@ -194,6 +227,15 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 	fputs(" exit-address-family\n", out);
 	fputs("exit\n", out);
 	write_soft_clears(out, conf, pol);
+	/* The inbound policy (local preference) may have changed too:
+	 * re-apply it to the routes kept (only here, never on the failover
+	 * path). */
+	i = 0;
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
+		for (int k = 0; k < CGW_TUNNELS; k++, i++)
+			if (c->routing == CGW_ROUTING_BGP && !(pol && pol[i].shut == 1))
+				fprintf(out, "clear bgp ipv4 unicast %s soft in\n",
+				    cgw_addr4_str(c->tunnel[k].inside_remote, a));
 	/* Normal times: the prefixes; pulling: twice as many. */
 	per_session = box->n_advertise;
 	for (size_t t = 0; pol && t < i; t++)

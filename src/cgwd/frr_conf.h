@@ -5,7 +5,14 @@
  * commands that make bgpd do what cgw wants.  Everything is idempotent
  * (vtysh accepts the same command twice), names start with CGW- so cgw
  * only ever touches its own part, and the policy toward AWS is:
- * - equal attributes on both tunnels (AWS steers with MED);
+ * - by default (policy active-active) equal attributes on both tunnels
+ *   (AWS steers with MED, and lowers it on the healthy tunnel during its
+ *   maintenance); with policy active-standby the standby tunnel's routes
+ *   get a lower local preference inbound (CGW-IN-<ifname>) and its
+ *   announcements an AS path prepended twice outbound, so both
+ *   directions use the preferred tunnel while it works;
+ * - one path per prefix unless the box asks for ECMP (`ecmp N`:
+ *   maximum-paths N; bgpd's own default is ECMP);
  * - timers from the connection (AWS: keepalive 10, hold 30) and
  *   `timers connect 1`, so BGP comes up as soon as its tunnel does
  *   instead of after a 120 s connect-retry;

@@ -23,6 +23,7 @@ cgw_conf_new(void)
 	conf->box.probe_interval_ms = CGW_DEF_PROBE_INTERVAL_MS;
 	conf->box.probe_misses = CGW_DEF_PROBE_MISSES;
 	conf->box.holddown_s = CGW_DEF_HOLDDOWN_S;
+	conf->box.ecmp = 1;
 	return conf;
 }
 
@@ -114,6 +115,8 @@ cgw_conn_new(struct cgw_conf *conf, const char *id, struct cgw_where where)
 	c->where = where;
 	c->routing = CGW_ROUTING_BGP;
 	c->gateway = CGW_GW_VGW;
+	c->policy = CGW_POLICY_ACTIVE_ACTIVE;
+	c->preferred_tunnel = 1;
 	for (int i = 0; i < CGW_TUNNELS; i++) {
 		cgw_tunnel_defaults(&c->tunnel[i], i + 1);
 		c->tunnel[i].where = where;
@@ -312,4 +315,20 @@ const char *
 cgw_startup_name(enum cgw_startup s)
 {
 	return s == CGW_STARTUP_ADD ? "add" : "start";
+}
+
+const char *
+cgw_policy_name(enum cgw_policy p)
+{
+	return p == CGW_POLICY_ACTIVE_STANDBY ? "active-standby" : "active-active";
+}
+
+int
+cgw_conn_standby(const struct cgw_conn_conf *conn)
+{
+	if (conn->routing != CGW_ROUTING_BGP ||
+	    conn->policy != CGW_POLICY_ACTIVE_STANDBY ||
+	    conn->preferred_tunnel < 1 || conn->preferred_tunnel > CGW_TUNNELS)
+		return -1;
+	return conn->preferred_tunnel == 1 ? 1 : 0;
 }

@@ -35,16 +35,29 @@
 #define CGW_DEF_BGP_HOLD 30
 #define CGW_DEF_MTU 1436	/* what AWS's templates configure */
 #define CGW_DEF_MSS 1379
-/* Failover defaults: 3 x 100 ms detects a dead tunnel in 0.3 s; three
- * losses in a row at 2 % random loss happen once in 125,000 probes. */
+/* Failover defaults: 3 x 100 ms detects a dead tunnel in 0.3 s on a clean
+ * path; on a path that loses probes at random failover.c asks for more
+ * (up to twice as many) before it believes the tunnel is dead. */
 #define CGW_DEF_PROBE_INTERVAL_MS 100
 #define CGW_DEF_PROBE_MISSES 3
 #define CGW_DEF_HOLDDOWN_S 10
+/* Routing policy: active-standby prepends the box's ASN this many times
+ * on the standby tunnel and gives its routes this local preference
+ * (bgpd's default, on every other tunnel, is 100). */
+#define CGW_STANDBY_PREPEND 2
+#define CGW_STANDBY_LOCAL_PREF 50
+#define CGW_MAX_ECMP 64
 
 enum cgw_routing { CGW_ROUTING_BGP, CGW_ROUTING_STATIC };
 enum cgw_gateway_type { CGW_GW_VGW, CGW_GW_TGW };
 enum cgw_startup { CGW_STARTUP_START, CGW_STARTUP_ADD };
 enum cgw_dpd_action { CGW_DPD_CLEAR, CGW_DPD_NONE, CGW_DPD_RESTART };
+/* How a BGP connection's two tunnels share the traffic.  active-active:
+ * equal attributes on both, AWS steers with MED (and lowers it on the
+ * healthy tunnel during its maintenance).  active-standby: the preferred
+ * tunnel wins both ways (local preference in, AS-path prepend out on the
+ * other one); failover still moves traffic at once. */
+enum cgw_policy { CGW_POLICY_ACTIVE_ACTIVE, CGW_POLICY_ACTIVE_STANDBY };
 
 /* Algorithms AWS accepts.  0 means "not set" in every enum. */
 enum cgw_encr {
@@ -100,6 +113,7 @@ struct cgw_tunnel_conf {
 	uint32_t aws_asn;			/* BGP: AWS side */
 	unsigned int bgp_keepalive, bgp_hold;
 	unsigned int mtu, mss;
+	bool force_encap;			/* encapsulation udp: NAT-T always */
 };
 
 struct cgw_conn_conf {
@@ -110,6 +124,8 @@ struct cgw_conn_conf {
 	uint32_t local_asn;			/* 0 = the box's */
 	struct cgw_prefix *static_routes;	/* VPC prefixes (static routing) */
 	size_t n_static_routes;
+	enum cgw_policy policy;			/* BGP only */
+	unsigned int preferred_tunnel;		/* active-standby: 1 or 2 */
 	struct cgw_tunnel_conf tunnel[CGW_TUNNELS];
 	struct cgw_conn_conf *next;
 };
@@ -127,6 +143,7 @@ struct cgw_box_conf {
 	unsigned int probe_interval_ms;
 	unsigned int probe_misses;		/* lost in a row = tunnel dead */
 	unsigned int holddown_s;		/* healthy this long before reuse */
+	unsigned int ecmp;			/* BGP paths per prefix; 1 = no ECMP */
 };
 
 struct cgw_conf {
@@ -165,6 +182,9 @@ const char *cgw_routing_name(enum cgw_routing r);
 const char *cgw_gateway_name(enum cgw_gateway_type g);
 const char *cgw_startup_name(enum cgw_startup s);
 const char *cgw_dpd_action_name(enum cgw_dpd_action a);
+const char *cgw_policy_name(enum cgw_policy p);
+/* The tunnel (0 or 1) whose routes are made less attractive, or -1. */
+int cgw_conn_standby(const struct cgw_conn_conf *conn);
 int cgw_dpd_action_parse(const char *s, enum cgw_dpd_action *out);
 
 /* parse.c: reads a cgw.conf file (and what it includes) into conf.  Every
@@ -182,7 +202,10 @@ void cgw_conf_validate(struct cgw_conf *conf, struct cgw_diag *diag);
 /* printconf.c: the canonical form; parse(print(c)) == c. */
 void cgw_conf_print(FILE *out, const struct cgw_conf *conf);
 void cgw_conn_print(FILE *out, const struct cgw_conn_conf *conn);
-/* One tunnel block (what decides whether a reload must reset it). */
+/* One tunnel block (what decides whether a reload must reset it).
+ * Settings added after a release are printed here only when they differ
+ * from their default, so an upgraded cgwd does not reset working tunnels
+ * whose configuration did not change; cgw_conn_print prints them all. */
 void cgw_tunnel_print(FILE *out, const struct cgw_conn_conf *conn,
     const struct cgw_tunnel_conf *t);
 

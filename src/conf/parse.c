@@ -36,6 +36,7 @@ enum kind {
 	K_IFNAME,	/* char[CGW_IFNAMSIZ] */
 	K_ENCR, K_INTEG, K_DPD_ACTION, K_STARTUP, K_ROUTING, K_GATEWAY,
 	K_GROUP,	/* unsigned int DH group, "none" = 0 */
+	K_ENCAP,	/* bool force_encap: "auto" or "udp" */
 	K_PAIRS,	/* keyword/value pairs from a sub-table */
 };
 
@@ -102,6 +103,7 @@ static const struct setting tunnel_settings[] = {
 	{ "bgp", K_PAIRS, 0, bgp_pairs, NULL },
 	{ "mtu", K_UINT, T(mtu), NULL, "bytes" },
 	{ "mss", K_UINT, T(mss), NULL, "bytes" },
+	{ "encapsulation", K_ENCAP, T(force_encap), NULL, NULL },
 	END
 };
 #undef T
@@ -128,6 +130,7 @@ static const struct setting box_settings[] = {
 	{ "local-asn", K_U32, B(local_asn), NULL, "an AS number" },
 	{ "router-id", K_ADDR4, B(router_id), NULL, NULL },
 	{ "failover", K_PAIRS, 0, failover_pairs, NULL },
+	{ "ecmp", K_UINT, B(ecmp), NULL, "a number of paths" },
 	END
 };
 #undef B
@@ -317,6 +320,17 @@ store(struct parser *ps, int line, const struct setting *st, void *base,
 			return -EINVAL;
 		}
 		break;
+	case K_ENCAP:
+		if (strcmp(v, "auto") == 0)
+			*(bool *)dst = false;
+		else if (strcmp(v, "udp") == 0)
+			*(bool *)dst = true;
+		else {
+			cgw_diag_add(ps->diag, ps->file, line,
+			    "%s: \"%s\" (expected auto or udp)", st->kw, v);
+			return -EINVAL;
+		}
+		break;
 	case K_PAIRS:
 		return -EINVAL;		/* not a single value */
 	}
@@ -465,12 +479,52 @@ parse_tunnel(struct parser *ps, const struct cgw_stmt *s,
 		parse_settings(ps, c, tunnel_settings, t, seen, "a tunnel block");
 }
 
+/* "policy active-active" or "policy active-standby [preferred-tunnel 1|2]" */
+static void
+parse_policy(struct parser *ps, const struct cgw_stmt *s,
+    struct cgw_conn_conf *conn, int *seen_line)
+{
+	static const char usage[] =
+	    "expected policy active-active, or policy active-standby with an optional preferred-tunnel 1 or 2";
+	unsigned long long idx = 1;
+
+	if (*seen_line) {
+		cgw_diag_add(ps->diag, ps->file, s->line,
+		    "policy is set twice (first at line %d): remove one",
+		    *seen_line);
+		return;
+	}
+	*seen_line = s->line;
+	if (s->is_block || s->n_words < 2) {
+		cgw_diag_add(ps->diag, ps->file, s->line, "%s", usage);
+		return;
+	}
+	if (strcmp(s->words[1], "active-active") == 0 && s->n_words == 2) {
+		conn->policy = CGW_POLICY_ACTIVE_ACTIVE;
+		return;
+	}
+	if (strcmp(s->words[1], "active-standby") != 0 ||
+	    (s->n_words != 2 && s->n_words != 4)) {
+		cgw_diag_add(ps->diag, ps->file, s->line, "%s", usage);
+		return;
+	}
+	if (s->n_words == 4 && (strcmp(s->words[2], "preferred-tunnel") != 0 ||
+	    parse_uint(s->words[3], 2, &idx) < 0 || idx < 1)) {
+		cgw_diag_add(ps->diag, ps->file, s->line,
+		    "policy active-standby: expected preferred-tunnel 1 or preferred-tunnel 2");
+		return;
+	}
+	conn->policy = CGW_POLICY_ACTIVE_STANDBY;
+	conn->preferred_tunnel = (unsigned int)idx;
+}
+
 static void
 parse_connection(struct parser *ps, const struct cgw_stmt *s)
 {
 	struct cgw_conn_conf *conn;
 	int seen[sizeof(conn_settings) / sizeof(conn_settings[0])] = { 0 };
 	int tunnel_line[CGW_TUNNELS] = { 0 };
+	int policy_line = 0;
 
 	if (!s->is_block || s->n_words != 2) {
 		cgw_diag_add(ps->diag, ps->file, s->line,
@@ -490,12 +544,14 @@ parse_connection(struct parser *ps, const struct cgw_stmt *s)
 				cgw_diag_add(ps->diag, ps->file, c->line,
 				    "static-route %s is listed twice",
 				    c->words[1]);
-		} else if (lookup(conn_settings, c->words[0]))
+		} else if (strcmp(c->words[0], "policy") == 0)
+			parse_policy(ps, c, conn, &policy_line);
+		else if (lookup(conn_settings, c->words[0]))
 			parse_settings(ps, c, conn_settings, conn, seen,
 			    "a connection block");
 		else
 			unknown(ps, c, "a connection block", conn_settings,
-			    "static-route, tunnel");
+			    "policy, static-route, tunnel");
 	}
 	cgw_conn_derive(ps->conf, conn);
 }

@@ -26,9 +26,9 @@ print_group(FILE *out, unsigned int g)
 		fputs("none", out);
 }
 
-void
-cgw_tunnel_print(FILE *out, const struct cgw_conn_conf *c,
-    const struct cgw_tunnel_conf *t)
+static void
+tunnel_print(FILE *out, const struct cgw_conn_conf *c,
+    const struct cgw_tunnel_conf *t, bool all)
 {
 	const char *in = "\t\t";
 	char buf[CGW_ADDRSTRLEN];
@@ -66,7 +66,18 @@ cgw_tunnel_print(FILE *out, const struct cgw_conn_conf *c,
 		    t->aws_asn, t->bgp_keepalive, t->bgp_hold);
 	fprintf(out, "%smtu %u\n", in, t->mtu);
 	fprintf(out, "%smss %u\n", in, t->mss);
+	/* Added later: see cgw_tunnel_print. */
+	if (all || t->force_encap)
+		fprintf(out, "%sencapsulation %s\n", in,
+		    t->force_encap ? "udp" : "auto");
 	fputs("\t}\n", out);
+}
+
+void
+cgw_tunnel_print(FILE *out, const struct cgw_conn_conf *c,
+    const struct cgw_tunnel_conf *t)
+{
+	tunnel_print(out, c, t, false);
 }
 
 void
@@ -79,11 +90,16 @@ cgw_conn_print(FILE *out, const struct cgw_conn_conf *c)
 	fprintf(out, "\tgateway-type %s\n", cgw_gateway_name(c->gateway));
 	if (c->local_asn)
 		fprintf(out, "\tlocal-asn %u\n", c->local_asn);
+	if (c->routing == CGW_ROUTING_BGP && c->policy == CGW_POLICY_ACTIVE_STANDBY)
+		fprintf(out, "\tpolicy active-standby preferred-tunnel %u\n",
+		    c->preferred_tunnel);
+	else if (c->routing == CGW_ROUTING_BGP)
+		fprintf(out, "\tpolicy %s\n", cgw_policy_name(c->policy));
 	for (size_t i = 0; i < c->n_static_routes; i++)
 		fprintf(out, "\tstatic-route %s\n",
 		    cgw_prefix_str(&c->static_routes[i], buf));
 	for (int i = 0; i < CGW_TUNNELS; i++)
-		cgw_tunnel_print(out, c, &c->tunnel[i]);
+		tunnel_print(out, c, &c->tunnel[i], true);
 	fputs("}\n", out);
 }
 
@@ -105,6 +121,7 @@ cgw_conf_print(FILE *out, const struct cgw_conf *conf)
 		print_addr(out, "\t", "router-id", box->router_id);
 		fprintf(out, "\tfailover probe-interval %u probe-misses %u hold-down %u\n",
 		    box->probe_interval_ms, box->probe_misses, box->holddown_s);
+		fprintf(out, "\tecmp %u\n", box->ecmp);
 		for (size_t i = 0; i < box->n_advertise; i++)
 			fprintf(out, "\tadvertise %s\n",
 			    cgw_prefix_str(&box->advertise[i], buf));

@@ -295,6 +295,9 @@ check_conn(struct vctx *v, const struct cgw_conn_conf *c)
 	if (c->routing == CGW_ROUTING_BGP && c->n_static_routes)
 		err(v, &c->where, "connection %s: static-route is only for routing static; with bgp the VPC prefixes are learned",
 		    c->id);
+	if (c->routing == CGW_ROUTING_STATIC && c->policy == CGW_POLICY_ACTIVE_STANDBY)
+		err(v, &c->where, "connection %s: policy active-standby steers BGP; with routing static cgw already routes over one tunnel at a time (tunnel 1 while it works): remove the policy line",
+		    c->id);
 	if (c->routing == CGW_ROUTING_BGP && !local_asn)
 		err(v, &c->where, "connection %s: no local ASN: set local-asn here or in the gateway block (the customer gateway's BGP ASN in AWS)",
 		    c->id);
@@ -382,6 +385,9 @@ check_box(struct vctx *v)
 	if (box->probe_misses < 1 || box->probe_misses > 100)
 		err(v, &box->where, "gateway: failover probe-misses %u is outside 1-100",
 		    box->probe_misses);
+	if (box->ecmp < 1 || box->ecmp > CGW_MAX_ECMP)
+		err(v, &box->where, "gateway: ecmp %u is outside 1-%d (1: one path per prefix, no ECMP)",
+		    box->ecmp, CGW_MAX_ECMP);
 	if (box->holddown_s > 3600)
 		err(v, &box->where, "gateway: failover hold-down %u s is above 3600",
 		    box->holddown_s);

@@ -195,6 +195,76 @@ test_aws_rules(void)
 	expect("\trouting bgp\n", "\trouting static\n", 8, "at least one static-route");
 }
 
+/* Routing policy, ECMP and encapsulation: parsed, printed explicitly,
+ * round-tripped; the tunnel block behind the reload hash shows
+ * encapsulation only when it is not the default. */
+static void
+test_policy_roundtrip(void)
+{
+	char *base = mutate("\trouting bgp\n",
+	    "\trouting bgp\n\tpolicy active-standby preferred-tunnel 2\n");
+	const char *adv = strstr(base, "\tadvertise");
+	char *text = xasprintf("%.*s\tecmp 2\n%s", (int)(adv - base), base, adv);
+	char *once, *twice, *tun = NULL;
+	struct cgw_conf *conf, *again;
+	size_t len = 0;
+	FILE *f;
+
+	free(base);
+	conf = load(text);
+	CHECK(diag.n == 0);
+	CHECK(conf->conns->policy == CGW_POLICY_ACTIVE_STANDBY);
+	CHECK(conf->conns->preferred_tunnel == 2);
+	CHECK(conf->box.ecmp == 2);
+	CHECK(!conf->conns->tunnel[0].force_encap);
+	conf->conns->tunnel[0].force_encap = true;
+	once = print_to_string(conf);
+	CHECK(strstr(once, "\tpolicy active-standby preferred-tunnel 2\n") != NULL);
+	CHECK(strstr(once, "\tecmp 2\n") != NULL);
+	CHECK(strstr(once, "\t\tencapsulation udp\n") != NULL);
+	CHECK(strstr(once, "\t\tencapsulation auto\n") != NULL);
+	again = load(once);
+	CHECK(diag.n == 0);
+	CHECK(again->conns->tunnel[0].force_encap &&
+	    !again->conns->tunnel[1].force_encap);
+	twice = print_to_string(again);
+	CHECK(strcmp(once, twice) == 0);
+	/* The block behind the reload hash: the default is left out. */
+	f = open_memstream(&tun, &len);
+	cgw_tunnel_print(f, again->conns, &again->conns->tunnel[1]);
+	fclose(f);
+	CHECK(strstr(tun, "encapsulation") == NULL);
+	free(tun);
+	tun = NULL;
+	f = open_memstream(&tun, &len);
+	cgw_tunnel_print(f, again->conns, &again->conns->tunnel[0]);
+	fclose(f);
+	CHECK(strstr(tun, "encapsulation udp") != NULL);
+	free(tun);
+	free(once);
+	free(twice);
+	cgw_conf_free(again);
+	cgw_conf_free(conf);
+	free(text);
+
+	expect("\trouting bgp\n",
+	    "\trouting bgp\n\tpolicy active-standby preferred-tunnel 0\n",
+	    10, "preferred-tunnel 1 or preferred-tunnel 2");
+	expect("\trouting bgp\n", "\trouting bgp\n\tpolicy primary\n",
+	    10, "expected policy active-active");
+	expect("\trouting bgp\n",
+	    "\trouting bgp\n\tpolicy active-active\n\tpolicy active-active\n",
+	    11, "policy is set twice");
+	expect("\trouting bgp\n",
+	    "\trouting static\n\tstatic-route 10.2.0.0/16\n\tpolicy active-standby\n",
+	    8, "policy active-standby steers BGP");
+	expect("\tlocal-asn 65000\n", "\tlocal-asn 65000\n\tecmp 0\n", 2,
+	    "ecmp 0 is outside 1-64");
+	expect("\t\tinside 169.254.10.0/30\n",
+	    "\t\tinside 169.254.10.0/30\n\t\tencapsulation nat\n", 14,
+	    "expected auto or udp");
+}
+
 int
 main(void)
 {
@@ -202,6 +272,7 @@ main(void)
 	test_good_and_roundtrip();
 	test_syntax();
 	test_aws_rules();
+	test_policy_roundtrip();
 	cgw_diag_clear(&diag);
 	return unit_summary();
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cgwd/frr_conf.h"
+#include "lib/xalloc.h"
 #include "unit.h"
 
 static const char conf_text[] =
@@ -29,6 +30,86 @@ render(const struct cgw_conf *c, const bool *pull, size_t *n)
 	*n = frr_conf_write(f, c, pull);
 	fclose(f);
 	return buf;
+}
+
+static struct cgw_conf *
+load_with(const char *conn_extra, const char *box_extra)
+{
+	struct cgw_conf *c = cgw_conf_new();
+	struct cgw_diag d;
+	const char *at = strstr(conf_text, "connection");
+	const char *tun = strstr(conf_text, " tunnel 1");
+	char *text = xasprintf("gateway {\n%s%.*s%.*s%s\n%s",
+	    box_extra, (int)(at - conf_text) - 10, conf_text + 10,
+	    (int)(tun - at), at, conn_extra, tun);
+
+	cgw_diag_init(&d);
+	cgw_conf_parse_buffer(c, "t", text, strlen(text), &d);
+	if (d.n == 0)
+		cgw_conf_validate(c, &d);
+	if (d.n)
+		cgw_diag_print(stderr, &d);
+	CHECK(d.n == 0);
+	cgw_diag_clear(&d);
+	free(text);
+	return c;
+}
+
+/* active-standby: the standby gets less local preference in and a longer
+ * AS path out, the preferred tunnel neither; ECMP when asked; the
+ * failover fast path never touches the routing policy. */
+static void
+test_active_standby(void)
+{
+	struct frr_policy none[2] = { { false, -1 }, { false, -1 } };
+	struct frr_policy pull2[2] = { { false, 1 }, { true, 0 } };
+	struct cgw_conf *c = load_with(" policy active-standby\n", " ecmp 2\n");
+	char *t, *buf = NULL;
+	size_t n, len = 0;
+	FILE *f;
+
+	CHECK(c->conns->policy == CGW_POLICY_ACTIVE_STANDBY &&
+	    c->conns->preferred_tunnel == 1 && c->box.ecmp == 2);
+	CHECK(cgw_conn_standby(c->conns) == 1);
+	t = render(c, none, &n);
+	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-2 permit 15\n"
+	    " match ip address prefix-list CGW-ON-PREM\n"
+	    " set as-path prepend 65000 65000\n") != NULL);
+	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-1 permit 15\n"
+	    " match ip address prefix-list CGW-NONE\n") != NULL);
+	CHECK(strstr(t, "route-map CGW-IN-cgw-bcdef0-2 permit 10\n"
+	    " set local-preference 50\n") != NULL);
+	CHECK(strstr(t, "route-map CGW-IN-cgw-bcdef0-1 permit 10\n"
+	    " set local-preference 100\n") != NULL);
+	/* The failover entry 10 comes first: the more-specifics, when
+	 * pulled over the standby, are announced without the prepend. */
+	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-2 deny 10\n") <
+	    strstr(t, "route-map CGW-OUT-cgw-bcdef0-2 permit 15\n"));
+	CHECK(strstr(t, "  maximum-paths 2\n") != NULL);
+	free(t);
+
+	f = open_memstream(&buf, &len);
+	frr_policy_write(f, c, pull2);
+	fclose(f);
+	CHECK(strstr(buf, "route-map CGW-OUT-cgw-bcdef0-2 permit 10\n") != NULL);
+	CHECK(strstr(buf, " 15\n") == NULL && strstr(buf, "CGW-IN") == NULL);
+	CHECK(strstr(buf, "soft in") == NULL);
+	free(buf);
+	cgw_conf_free(c);
+
+	/* preferred-tunnel 2: the roles swap. */
+	c = load_with(" policy active-standby preferred-tunnel 2\n", "");
+	CHECK(cgw_conn_standby(c->conns) == 0);
+	t = render(c, none, &n);
+	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-1 permit 15\n"
+	    " match ip address prefix-list CGW-ON-PREM\n") != NULL);
+	CHECK(strstr(t, "route-map CGW-IN-cgw-bcdef0-1 permit 10\n"
+	    " set local-preference 50\n") != NULL);
+	CHECK(strstr(t, "route-map CGW-IN-cgw-bcdef0-2 permit 10\n"
+	    " set local-preference 100\n") != NULL);
+	CHECK(strstr(t, "  maximum-paths 1\n") != NULL);
+	free(t);
+	cgw_conf_free(c);
 }
 
 int
@@ -68,8 +149,27 @@ main(void)
 	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-2 deny 10\n") != NULL);
 	CHECK(strstr(t, "ip prefix-list CGW-ON-PREM seq 10 permit 10.11.0.0/24\n") != NULL);
 	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-1 permit 20\n match ip address prefix-list CGW-ON-PREM\n") != NULL);
+	/* Default policy: equal attributes both ways, one path. */
+	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-1 permit 15\n"
+	    " match ip address prefix-list CGW-NONE\n") != NULL);
+	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-2 permit 15\n"
+	    " match ip address prefix-list CGW-NONE\n") != NULL);
+	CHECK(strstr(t, "ip prefix-list CGW-NONE seq 5 deny any\n") != NULL);
+	CHECK(strstr(t, "route-map CGW-IN-cgw-bcdef0-1 permit 10\n"
+	    " set local-preference 100\n") != NULL);
+	CHECK(strstr(t, "route-map CGW-IN-cgw-bcdef0-2 permit 10\n"
+	    " set local-preference 100\n") != NULL);
+	CHECK(strstr(t, "  neighbor 169.254.10.1 route-map CGW-IN-cgw-bcdef0-1 in\n") != NULL);
+	CHECK(strstr(t, "  maximum-paths 1\n") != NULL);
+	CHECK(strstr(t, "clear bgp ipv4 unicast 169.254.10.1 soft in\n") != NULL);
+	/* ...from the routes kept, never by a route refresh. */
+	CHECK(strstr(t, "  neighbor 169.254.10.1 soft-reconfiguration inbound\n") != NULL);
+	/* Each route-map is defined before a neighbor refers to it. */
+	CHECK(strstr(t, "route-map CGW-IN-cgw-bcdef0-2 permit 10\n") <
+	    strstr(t, "route-map CGW-IN-cgw-bcdef0-2 in\n"));
 	/* Never delete what a neighbor references. */
 	CHECK(strstr(t, "no route-map") == NULL);
+	CHECK(strstr(t, "no set") == NULL);
 	/* Untouched shutdown state unless failover says so. */
 	CHECK(strstr(t, "shutdown") == NULL);
 	free(t);
@@ -101,5 +201,6 @@ main(void)
 	}
 	cgw_diag_clear(&d);
 	cgw_conf_free(c);
+	test_active_standby();
 	return unit_summary();
 }
