@@ -224,6 +224,8 @@ static peer_cfg_t *build_peer(struct cgw_msg_tunnel *msg, proposal_t *ike,
 		.remote_port = IKEV2_UDP_PORT,
 		.no_certreq = TRUE,
 		.fragmentation = FRAGMENTATION_YES,
+		/* the fix when ESP (IP protocol 50) is blocked on the path */
+		.force_encap = msg->force_encap != 0,
 	};
 	peer_cfg_create_t peer_data = {
 		.cert_policy = CERT_NEVER_SEND,

@@ -216,6 +216,24 @@ static bool better(struct cgw_msg_sa *rec, bool seen, ike_sa_t *ike_sa)
 					 ike_sa->get_state(ike_sa) == IKE_ESTABLISHED);
 }
 
+/** "10.0.0.0/16 10.1.0.0/16" */
+static void print_ts(char *buf, size_t len, child_sa_t *child_sa, bool local)
+{
+	enumerator_t *enumerator;
+	traffic_selector_t *ts;
+	size_t pos = 0;
+	int n;
+
+	buf[0] = '\0';
+	enumerator = child_sa->create_ts_enumerator(child_sa, local);
+	while (pos < len && enumerator->enumerate(enumerator, &ts))
+	{
+		n = snprintf(buf + pos, len - pos, "%s%R", pos ? " " : "", ts);
+		pos += n > 0 ? n : 0;
+	}
+	enumerator->destroy(enumerator);
+}
+
 static void fill(struct cgw_msg_sa *rec, ike_sa_t *ike_sa, time_t now)
 {
 	enumerator_t *enumerator;
@@ -232,6 +250,10 @@ static void fill(struct cgw_msg_sa *rec, ike_sa_t *ike_sa, time_t now)
 	}
 	print_proposal(rec->ike_proposal, sizeof(rec->ike_proposal),
 				   ike_sa->get_proposal(ike_sa));
+	/* IKE messages from the peer: DPD answers keep arriving when only
+	 * ESP is blocked on the path */
+	t = ike_sa->get_statistic(ike_sa, STAT_INBOUND);
+	rec->ike_in_s = t ? (now > t ? now - t : 0) : UINT32_MAX;
 	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
 	while (enumerator->enumerate(enumerator, &child_sa))
 	{
@@ -261,6 +283,9 @@ static void fill(struct cgw_msg_sa *rec, ike_sa_t *ike_sa, time_t now)
 	rec->rekey_in_s = t > now ? t - now : 0;
 	print_proposal(rec->child_proposal, sizeof(rec->child_proposal),
 				   best->get_proposal(best));
+	/* what AWS agreed to: anything narrower than 0.0.0.0/0 drops traffic */
+	print_ts(rec->ts_local, sizeof(rec->ts_local), best, TRUE);
+	print_ts(rec->ts_remote, sizeof(rec->ts_remote), best, FALSE);
 }
 
 METHOD(cgw_control_t, list_sas, void,

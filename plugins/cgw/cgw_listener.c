@@ -47,6 +47,18 @@ static bool tunnel_of(private_cgw_listener_t *this, ike_sa_t *ike_sa,
 }
 
 /** state is an ike_sa_state_t, or a child_sa_state_t if child */
+static void send_event_ext(private_cgw_listener_t *this, ike_sa_t *ike_sa,
+					   struct cgw_msg_event ev, bool child, char *detail)
+{
+	if (tunnel_of(this, ike_sa, &ev))
+	{
+		snprintf(ev.state_name, sizeof(ev.state_name), "%N",
+				 child ? child_sa_state_names : ike_sa_state_names, ev.state);
+		snprintf(ev.detail, sizeof(ev.detail), "%s", detail ?: "");
+		this->link->send(this->link, CGW_MSG_EVENT, 0, &ev, sizeof(ev));
+	}
+}
+
 static void send_event(private_cgw_listener_t *this, ike_sa_t *ike_sa,
 					   uint32_t kind, uint32_t state, bool child,
 					   uint32_t alert, char *detail)
@@ -57,13 +69,24 @@ static void send_event(private_cgw_listener_t *this, ike_sa_t *ike_sa,
 		.alert = alert,
 	};
 
-	if (tunnel_of(this, ike_sa, &ev))
+	send_event_ext(this, ike_sa, ev, child, detail);
+}
+
+/** does the IKE_SA have an installed CHILD_SA (so an alert is a rekey's)? */
+static bool has_installed_child(ike_sa_t *ike_sa)
+{
+	enumerator_t *enumerator;
+	child_sa_t *child_sa;
+	bool found = FALSE;
+
+	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
+	while (!found && enumerator->enumerate(enumerator, &child_sa))
 	{
-		snprintf(ev.state_name, sizeof(ev.state_name), "%N",
-				 child ? child_sa_state_names : ike_sa_state_names, state);
-		snprintf(ev.detail, sizeof(ev.detail), "%s", detail ?: "");
-		this->link->send(this->link, CGW_MSG_EVENT, 0, &ev, sizeof(ev));
+		found = child_sa->get_state(child_sa) == CHILD_INSTALLED ||
+				child_sa->get_state(child_sa) == CHILD_REKEYING;
 	}
+	enumerator->destroy(enumerator);
+	return found;
 }
 
 /** "AES_CBC_128/..., AES_CBC_256/..." into buf */
@@ -154,6 +177,7 @@ METHOD(listener_t, alert, bool,
 					 va_arg(args, int) + 1);
 			break;
 		case ALERT_RETRANSMIT_SEND:
+			kind = CGW_ALERT_RETRANSMIT;
 			(void)va_arg(args, void*);
 			snprintf(detail, sizeof(detail), "retransmit %u to %H",
 					 va_arg(args, u_int), ike_sa->get_other_host(ike_sa));
@@ -176,8 +200,13 @@ METHOD(listener_t, alert, bool,
 		default:
 			return TRUE;
 	}
-	send_event(this, ike_sa, CGW_EV_ALERT, ike_sa->get_state(ike_sa), FALSE,
-			   kind, detail);
+	send_event_ext(this, ike_sa, (struct cgw_msg_event){
+			.kind = CGW_EV_ALERT,
+			.state = ike_sa->get_state(ike_sa),
+			.alert = kind,
+			.initiator = initiator,
+			.rekeying = has_installed_child(ike_sa),
+		}, FALSE, detail);
 	return TRUE;
 }
 
@@ -220,8 +249,15 @@ METHOD(listener_t, ike_updown, bool,
 METHOD(listener_t, ike_rekey, bool,
 	private_cgw_listener_t *this, ike_sa_t *old, ike_sa_t *new)
 {
-	send_event(this, new, CGW_EV_IKE_REKEY, new->get_state(new), FALSE, 0,
-			   "IKE_SA rekeyed");
+	time_t t = old->get_statistic(old, STAT_ESTABLISHED);
+	time_t now = time_monotonic(NULL);
+
+	/* the age tells whose lifetime ran out: AWS's, if shorter than ours */
+	send_event_ext(this, new, (struct cgw_msg_event){
+			.kind = CGW_EV_IKE_REKEY,
+			.state = new->get_state(new),
+			.age_s = t && now > t ? now - t : 0,
+		}, FALSE, "IKE_SA rekeyed");
 	return TRUE;
 }
 
@@ -251,9 +287,16 @@ METHOD(listener_t, child_rekey, bool,
 {
 	char detail[CGW_TEXT_MAX];
 
+	time_t t = old->get_installtime(old);
+	time_t now = time_monotonic(NULL);
+
 	print_spis(detail, sizeof(detail), new);
-	send_event(this, ike_sa, CGW_EV_CHILD_REKEY, new->get_state(new), TRUE, 0,
-			   detail);
+	/* the age tells whose lifetime ran out: AWS's, if shorter than ours */
+	send_event_ext(this, ike_sa, (struct cgw_msg_event){
+			.kind = CGW_EV_CHILD_REKEY,
+			.state = new->get_state(new),
+			.age_s = t && now > t ? now - t : 0,
+		}, TRUE, detail);
 	return TRUE;
 }
 

@@ -23,6 +23,12 @@ struct command {
 static const struct command commands[] = {
 	{ { "show", "tunnels" }, cmd_show_tunnels, 0,
 	    "show tunnels                       both tunnels of every connection" },
+	{ { "show", "bgp" }, cmd_show_bgp, 0,
+	    "show bgp                           the BGP session over each tunnel" },
+	{ { "show", "routes" }, cmd_show_routes, 0,
+	    "show routes                        which prefix goes through which tunnel" },
+	{ { "diagnose", NULL }, cmd_diagnose, 0,
+	    "diagnose [TUNNEL]                  name what is wrong, and the fix" },
 	{ { "reset", NULL }, cmd_reset, 0,
 	    "reset TUNNEL                       re-establish a tunnel now" },
 	{ { "rekey", NULL }, cmd_rekey, 0,

@@ -26,6 +26,11 @@ int cmd_show_tunnels(const struct cgwctl_opts *opts, int argc, char **argv);
 /* cgwctl reset TUNNEL, cgwctl rekey TUNNEL */
 int cmd_reset(const struct cgwctl_opts *opts, int argc, char **argv);
 int cmd_rekey(const struct cgwctl_opts *opts, int argc, char **argv);
+/* cgwctl show bgp, show routes */
+int cmd_show_bgp(const struct cgwctl_opts *opts, int argc, char **argv);
+int cmd_show_routes(const struct cgwctl_opts *opts, int argc, char **argv);
+/* cgwctl diagnose [TUNNEL] */
+int cmd_diagnose(const struct cgwctl_opts *opts, int argc, char **argv);
 /* cgwctl reload */
 int cmd_reload(const struct cgwctl_opts *opts, int argc, char **argv);
 
@@ -35,6 +40,11 @@ int ctl_connect(const struct cgwctl_opts *opts, int readonly);
  * RESULT (inclusive), 0 at the end, -errno on failure. */
 int ctl_request(int fd, uint32_t type, const void *payload, size_t len);
 int ctl_recv(int fd, struct cgw_msg_hdr *h, void *payload);
+/* A read-only request answered by records of rec_type and END: cb per
+ * record.  Returns the exit status; errors are printed. */
+int ctl_stream(const struct cgwctl_opts *opts, uint32_t type,
+    const void *payload, size_t len, uint32_t rec_type, size_t rec_size,
+    void (*cb)(const void *rec, void *arg), void *arg, const char *what);
 
 /* output.c: one vtable per format (bgpctl's struct output) */
 struct output {

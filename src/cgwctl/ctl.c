@@ -70,3 +70,42 @@ ctl_recv(int fd, struct cgw_msg_hdr *h, void *payload)
 			return r;
 	}
 }
+
+int
+ctl_stream(const struct cgwctl_opts *opts, uint32_t type, const void *payload,
+    size_t len, uint32_t rec_type, size_t rec_size,
+    void (*cb)(const void *rec, void *arg), void *arg, const char *what)
+{
+	static uint8_t buf[CGW_MSG_MAX];
+	struct cgw_msg_hdr h;
+	int fd, r, status = 1;
+
+	if ((fd = ctl_connect(opts, 1)) < 0)
+		return 1;
+	if ((r = ctl_request(fd, type, payload, len)) < 0)
+		goto out;
+	while ((r = ctl_recv(fd, &h, buf)) > 0) {
+		if (h.type == CGW_MSG_END) {
+			status = 0;
+			break;
+		}
+		if (h.type == CGW_MSG_RESULT && h.len == sizeof(struct cgw_msg_result)) {
+			const struct cgw_msg_result *res = (const void *)buf;
+
+			if (res->code == CGW_RES_UNKNOWN_TUNNEL)
+				fprintf(stderr, "cgwctl: no tunnel \"%.*s\" (try cgwctl show tunnels)\n",
+				    CGW_TEXT_MAX, res->text);
+			else
+				fprintf(stderr, "cgwctl: %s: %.*s\n", what,
+				    CGW_TEXT_MAX, res->text);
+			break;
+		}
+		if (h.type == rec_type && h.len == rec_size)
+			cb(buf, arg);
+	}
+out:
+	if (r < 0)
+		fprintf(stderr, "cgwctl: %s: %s\n", what, strerror(-r));
+	close(fd);
+	return status;
+}

@@ -60,6 +60,18 @@ struct tunnel {
 	unsigned int hold_gen;		/* ...i.e. FRR apply generation */
 	unsigned int reset_gen;		/* reset: after this FRR apply... */
 	uint64_t reset_at_ms;		/* ...and at this time */
+	/* diagnose.c's facts that only events carry (see diagnose.h) */
+	struct {
+		uint32_t alert;		/* last CGW_ALERT_* that matters */
+		bool alert_rekeying;
+		char alert_detail[CGW_TEXT_MAX];
+		unsigned int retransmits;	/* IKE_SA_INIT unanswered */
+		uint32_t peer_rekey_child_age, peer_rekey_ike_age;
+		time_t own_rekey_at;	/* cgwctl rekey/reset asked then */
+		time_t ipsec_up_at, bgp_down_at;
+		char bgp_reset[48], bgp_code[8], bgp_reason[96];
+		time_t bgp_cleared_at;	/* frr.c: last unsticking clear */
+	} diag;
 };
 
 struct ctl_client;
@@ -124,6 +136,18 @@ void tunnel_fill_status(const struct tunnel *t, struct cgw_msg_tunnel_status *st
 /* Recomputes UP/DOWN and details from IPsec and BGP state (AWS's rule:
  * a BGP tunnel is UP when IPsec is up and BGP established). */
 void tunnel_refresh_details(struct tunnel *t);
+
+/* diagnose_facts.c: what cgwd knows, as diagnose.c's facts */
+struct diag_facts;
+void tunnel_diag_facts(struct cgwd *d, const struct tunnel *t,
+    struct diag_facts *f);
+int diagnose_send(struct cgwd *d, const struct tunnel *t, int fd,
+    uint32_t seq);
+/* routes.c: cgwctl show routes and show bgp */
+int routes_send(struct cgwd *d, int fd, uint32_t seq);
+int bgp_neighbors_send(struct cgwd *d, int fd, uint32_t seq);
+/* Prefixes cgw announces over t right now (with more-specifics). */
+unsigned int tunnel_advertised(const struct cgwd *d, const struct tunnel *t);
 
 /* state.c */
 void state_load(struct cgwd *d);

@@ -8,6 +8,7 @@
  * each tunnel's UP/DOWN state; LIST_SAS answers feed `cgwctl show`.
  */
 #include "cgwd/cgwd.h"
+#include "cgwd/diagnose.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -66,6 +67,7 @@ tunnel_msg(const struct tunnel *t, struct cgw_msg_tunnel *m)
 	m->dpd_action = c->dpd_action;
 	m->initiate = c->startup == CGW_STARTUP_START;
 	m->if_id = t->if_id;
+	m->force_encap = c->force_encap;
 }
 
 int
@@ -181,6 +183,62 @@ alert_text(uint32_t alert)
 	}
 }
 
+/* Keeps what diagnose needs from the event stream: the last alert that
+ * explains a failure, unanswered IKE_SA_INITs, and rekeys AWS started
+ * (the SA's age then says whose lifetime ran out). */
+static void
+diag_event(struct cgwd *d, struct tunnel *t, const struct cgw_msg_event *ev)
+{
+	time_t now = time(NULL);
+	/* a rekey asked for with cgwctl rekey completes within seconds */
+	bool ours = t->diag.own_rekey_at && now - t->diag.own_rekey_at < 10;
+	unsigned int own;
+
+	(void)d;
+	switch (ev->kind) {
+	case CGW_EV_IKE_UP:
+		t->diag.retransmits = 0;
+		break;
+	case CGW_EV_CHILD_UP:
+		/* a new CHILD_SA answers every earlier failure */
+		t->diag.alert = 0;
+		t->diag.alert_detail[0] = '\0';
+		break;
+	case CGW_EV_CHILD_REKEY:
+		if (t->diag.alert == CGW_ALERT_PROPOSAL_MISMATCH_CHILD)
+			t->diag.alert = 0;
+		own = diag_own_rekey_min(t->conf->phase2.lifetime,
+		    t->conf->rekey_margin, t->conf->rekey_fuzz);
+		if (!ours && ev->age_s && ev->age_s < own)
+			t->diag.peer_rekey_child_age = ev->age_s;
+		break;
+	case CGW_EV_IKE_REKEY:
+		own = diag_own_rekey_min(t->conf->phase1.lifetime,
+		    t->conf->rekey_margin, t->conf->rekey_fuzz);
+		if (!ours && ev->age_s && ev->age_s < own)
+			t->diag.peer_rekey_ike_age = ev->age_s;
+		break;
+	case CGW_EV_ALERT:
+		if (ev->alert == CGW_ALERT_RETRANSMIT) {
+			/* only IKE_SA_INIT's: DPD retransmits are another
+			 * matter (the probes see a dead path first) */
+			if (strncmp(ev->state_name, "CONNECTING", 16) == 0)
+				t->diag.retransmits++;
+			break;
+		}
+		if (ev->alert == CGW_ALERT_OTHER)
+			break;
+		t->diag.retransmits = 0;	/* it answered, at least */
+		t->diag.alert = ev->alert;
+		t->diag.alert_rekeying = ev->rekeying;
+		snprintf(t->diag.alert_detail, sizeof(t->diag.alert_detail),
+		    "%.*s", CGW_TEXT_MAX - 1, ev->detail);
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 on_event(struct cgwd *d, const struct cgw_msg_event *ev)
 {
@@ -192,6 +250,7 @@ on_event(struct cgwd *d, const struct cgw_msg_event *ev)
 		    CGW_NAME_MAX, ev->name);
 		return;
 	}
+	diag_event(d, t, ev);
 	switch (ev->kind) {
 	case CGW_EV_CHILD_UP:
 		t->ike_up = true;
@@ -209,6 +268,9 @@ on_event(struct cgwd *d, const struct cgw_msg_event *ev)
 		    "IPSEC IS DOWN: IKE_SA closed" : NULL);
 		break;
 	case CGW_EV_ALERT:
+		/* a retransmit is not an error (yet): diagnose counts them */
+		if (ev->alert == CGW_ALERT_RETRANSMIT)
+			break;
 		snprintf(why, sizeof(why), "IPSEC IS DOWN: %s%s%.*s",
 		    alert_text(ev->alert), ev->detail[0] ? " (" : "",
 		    CGW_TEXT_MAX - 1, ev->detail);

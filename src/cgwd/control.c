@@ -2,9 +2,9 @@
  * DOC: the control sockets
  *
  * cgwd.sock (0660) takes every request; cgwd.rsock (0666) only SHOW_*,
- * anything else gets CGW_RES_DENIED (bgpd's and iked's model).  A show
- * request first refreshes the SA counters from charon, then streams one
- * TUNNEL_STATUS per tunnel and END.
+ * anything else gets CGW_RES_DENIED (bgpd's and iked's model).  show
+ * tunnels and diagnose first refresh the SA listing from charon, then
+ * stream one record per tunnel (or finding) and END.
  */
 #include "cgwd/cgwd.h"
 
@@ -24,7 +24,8 @@ struct ctl_client {
 	struct cgwd *d;
 	int fd;
 	bool readonly;
-	bool waiting_sas;
+	uint32_t waiting_sas;		/* request type answered on the listing */
+	char diag_name[CGW_NAME_MAX + 1];	/* DIAGNOSE's tunnel; "" = all */
 	uint32_t seq;
 	struct msgbuf in;
 	struct ctl_client *next;
@@ -68,14 +69,50 @@ send_tunnels(struct cgwd *d, struct ctl_client *c)
 	msg_send(c->fd, CGW_MSG_END, c->seq, NULL, 0);
 }
 
+static void
+send_diagnosis(struct cgwd *d, struct ctl_client *c)
+{
+	struct tunnel *one = c->diag_name[0] ? tunnel_lookup(d, c->diag_name) :
+	    NULL;
+
+	for (size_t i = 0; i < d->n_tunnels; i++)
+		if ((!one || one == &d->tunnels[i]) &&
+		    diagnose_send(d, &d->tunnels[i], c->fd, c->seq) < 0)
+			return;
+	msg_send(c->fd, CGW_MSG_END, c->seq, NULL, 0);
+}
+
 void
 control_sas_ready(struct cgwd *d)
 {
-	for (struct ctl_client *c = d->clients; c; c = c->next)
-		if (c->waiting_sas) {
-			c->waiting_sas = false;
+	for (struct ctl_client *c = d->clients; c; c = c->next) {
+		uint32_t type = c->waiting_sas;
+
+		c->waiting_sas = 0;
+		if (type == CGW_MSG_SHOW_TUNNELS)
 			send_tunnels(d, c);
-		}
+		else if (type == CGW_MSG_DIAGNOSE)
+			send_diagnosis(d, c);
+	}
+}
+
+/* Answers after a fresh SA listing (counters, selectors, IKE activity). */
+static void
+after_listing(struct cgwd *d, struct ctl_client *c, uint32_t seq, uint32_t type)
+{
+	c->seq = seq;
+	c->waiting_sas = type;
+	if (d->plugin_fd >= 0)
+		charon_request_sas(d);
+	else
+		control_sas_ready(d);
+}
+
+static bool
+readonly_ok(uint32_t type)
+{
+	return type == CGW_MSG_SHOW_TUNNELS || type == CGW_MSG_SHOW_BGP ||
+	    type == CGW_MSG_SHOW_ROUTES || type == CGW_MSG_DIAGNOSE;
 }
 
 static int
@@ -103,6 +140,7 @@ tunnel_action(struct cgwd *d, struct ctl_client *c, const struct cgw_msg_hdr *h,
 		    t->name);
 	} else {
 		log_info(LOG_CTL, "%s: rekey requested", t->name);
+		t->diag.own_rekey_at = time(NULL);	/* not AWS's lifetime */
 		charon_tunnel_cmd(d, CGW_MSG_REKEY, t);
 		snprintf(text, sizeof(text), "%s: rekeying", t->name);
 	}
@@ -115,7 +153,7 @@ static int
 dispatch_control(struct cgwd *d, struct ctl_client *c,
     const struct cgw_msg_hdr *h, const uint8_t *p)
 {
-	if (c->readonly && h->type != CGW_MSG_SHOW_TUNNELS) {
+	if (c->readonly && !readonly_ok(h->type)) {
 		result(c, h->seq, CGW_RES_DENIED,
 		    "read-only socket: run as root for actions");
 		return 0;
@@ -124,12 +162,31 @@ dispatch_control(struct cgwd *d, struct ctl_client *c,
 	case CGW_MSG_SHOW_TUNNELS:
 		if (h->len != 0)
 			return -EBADMSG;
-		c->seq = h->seq;
-		c->waiting_sas = true;
-		if (d->plugin_fd >= 0)
-			charon_request_sas(d);
-		else
-			control_sas_ready(d);
+		after_listing(d, c, h->seq, h->type);
+		return 0;
+	case CGW_MSG_DIAGNOSE: {
+		const struct cgw_msg_name *n = (const void *)p;
+
+		if (h->len != sizeof(*n))
+			return -EBADMSG;
+		memcpy(c->diag_name, n->name, CGW_NAME_MAX);
+		c->diag_name[CGW_NAME_MAX] = '\0';
+		if (c->diag_name[0] && !tunnel_lookup(d, c->diag_name)) {
+			result(c, h->seq, CGW_RES_UNKNOWN_TUNNEL, c->diag_name);
+			return 0;
+		}
+		after_listing(d, c, h->seq, h->type);
+		return 0;
+	}
+	case CGW_MSG_SHOW_BGP:
+		if (h->len != 0)
+			return -EBADMSG;
+		bgp_neighbors_send(d, c->fd, h->seq);
+		return 0;
+	case CGW_MSG_SHOW_ROUTES:
+		if (h->len != 0)
+			return -EBADMSG;
+		routes_send(d, c->fd, h->seq);
 		return 0;
 	case CGW_MSG_RESET:
 	case CGW_MSG_REKEY:

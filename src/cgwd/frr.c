@@ -137,6 +137,18 @@ json_int_at(json_object *o, const char *a, const char *b, const char *c)
 	return json_object_get_int64(x);
 }
 
+static void frr_unstick(struct cgwd *d);
+
+static void
+json_str(json_object *o, const char *key, char *out, size_t len)
+{
+	json_object *x;
+
+	out[0] = '\0';
+	if (json_object_object_get_ex(o, key, &x))
+		snprintf(out, len, "%s", json_object_get_string(x));
+}
+
 /* `show bgp neighbors json`: { "169.254.x.1": { "bgpState": ..., ... } } */
 static void
 parse_neighbors(struct cgwd *d, const char *text)
@@ -173,11 +185,23 @@ parse_neighbors(struct cgwd *d, const char *text)
 		    "addressFamilyInfo", "ipv4Unicast", "acceptedPrefixCounter");
 		t->routes_sent = (uint32_t)json_int_at(val,
 		    "addressFamilyInfo", "ipv4Unicast", "sentPrefixCounter");
+		/* why it last went down, for diagnose */
+		json_str(val, "lastResetDueTo", t->diag.bgp_reset,
+		    sizeof(t->diag.bgp_reset));
+		json_str(val, "lastErrorCodeSubcode", t->diag.bgp_code,
+		    sizeof(t->diag.bgp_code));
+		json_str(val, "lastNotificationReason", t->diag.bgp_reason,
+		    sizeof(t->diag.bgp_reason));
+		if (was && !t->bgp_up)
+			t->diag.bgp_down_at = time(NULL);
 		if (was != t->bgp_up)
-			log_info(LOG_BGP, "%s: BGP %s", t->name, state);
+			log_info(LOG_BGP, "%s: BGP %s%s%s", t->name, state,
+			    t->diag.bgp_reason[0] && !t->bgp_up ? ": " : "",
+			    t->bgp_up ? "" : t->diag.bgp_reason);
 		tunnel_refresh_details(t);
 	}
 	json_object_put(root);
+	frr_unstick(d);
 	/* bgpd without cgw's neighbors was restarted (or reset by hand):
 	 * give it everything again. */
 	if (matched == 0 && d->frr_configured) {
@@ -385,6 +409,39 @@ frr_run(struct cgwd *d, bool full)
 		off += (size_t)n;
 	}
 	free(text);
+}
+
+/* bgpd's FSM can lock two speakers that both connect every second into
+ * a loop of collisions (each answers the other's OPEN with an FSM error,
+ * "unexpected packet in OpenSent", for minutes; seen in the lab after a
+ * tunnel came up with both sides retrying).  A hard clear of that one
+ * neighbor breaks the loop; it is only sent for a tunnel that carries
+ * traffic, whose session is down with an FSM error, at most every 30 s. */
+static void
+frr_unstick(struct cgwd *d)
+{
+	time_t now = time(NULL);
+	char a[CGW_ADDRSTRLEN], cmd[96];
+
+	if (sess.pid <= 0 || sess.in_fd < 0)
+		return;
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		struct tunnel *t = &d->tunnels[i];
+		time_t since = t->diag.ipsec_up_at > t->diag.bgp_down_at ?
+		    t->diag.ipsec_up_at : t->diag.bgp_down_at;
+
+		if (!t->bgp_seen || t->bgp_up || !t->child_up || !t->usable ||
+		    strncmp(t->diag.bgp_code, "05", 2) != 0 ||
+		    now - since < 15 || now - t->diag.bgp_cleared_at < 30)
+			continue;
+		t->diag.bgp_cleared_at = now;
+		log_warn(LOG_BGP, "%s: BGP stuck in FSM errors (%s): clearing the session",
+		    t->name, t->diag.bgp_reason);
+		snprintf(cmd, sizeof(cmd), "clear bgp ipv4 unicast %s\n",
+		    cgw_addr4_str(t->conf->inside_remote, a));
+		if (write(sess.in_fd, cmd, strlen(cmd)) < 0)
+			log_errno(LOG_BGP, -errno, "write to vtysh");
+	}
 }
 
 void

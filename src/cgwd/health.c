@@ -187,6 +187,8 @@ probe_readable(void *arg, int fd, uint32_t events)
 		apply_conn(d, t->conn_idx);
 }
 
+#define PROBE_BIG_EVERY_MS 3000
+
 static void
 probe_timer(void *arg)
 {
@@ -194,7 +196,10 @@ probe_timer(void *arg)
 	uint64_t now = now_ms();
 	size_t n_conns = d->n_tunnels / CGW_TUNNELS;
 	bool *changed = xcalloc(n_conns ? n_conns : 1, sizeof(bool));
+	unsigned int big_every = PROBE_BIG_EVERY_MS / d->conf->box.probe_interval_ms;
 
+	if (big_every == 0)
+		big_every = 1;
 	for (size_t i = 0; i < d->n_tunnels; i++) {
 		struct tunnel *t = &d->tunnels[i];
 		int lost;
@@ -212,6 +217,11 @@ probe_timer(void *arg)
 		if (t->probe.fd < 0)
 			continue;
 		lost = probe_send(&t->probe, t->conf->inside_remote);
+		/* One full-size probe every few seconds, for diagnose's MTU
+		 * check; health never counts it. */
+		if (t->child_up && t->probe.sent % big_every == 0)
+			probe_send_big(&t->probe, t->conf->inside_remote,
+			    t->conf->mtu);
 		/* Losses while the CHILD_SA is gone mean nothing new. */
 		if (lost && t->child_up)
 			changed[t->conn_idx] |= fo_probe(&d->fo[t->conn_idx],

@@ -27,6 +27,11 @@ probe_open(struct probe *p, const char *ifname, uint16_t ident)
 		close(fd);
 		return r;
 	}
+	/* DF on every probe, and no fragmenting by our own stack: a full-size
+	 * probe must arrive whole or not at all. */
+	int pmtu = IP_PMTUDISC_PROBE;
+
+	(void)setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu));
 	p->fd = fd;
 	p->ident = ident;
 	return 0;
@@ -63,6 +68,8 @@ probe_send(struct probe *p, struct in_addr dst)
 	int lost = p->outstanding;
 
 	p->window = (uint8_t)(p->window << 1 | (lost ? 1 : 0));
+	if (lost && p->lost_run++ == 0)
+		p->lost_since = p->sent_at;	/* the lost one's */
 	memset(&h, 0, sizeof(h));
 	h.type = ICMP_ECHO;
 	h.un.echo.id = htons(p->ident);
@@ -78,6 +85,45 @@ probe_send(struct probe *p, struct in_addr dst)
 	return lost;
 }
 
+void
+probe_send_big(struct probe *p, struct in_addr dst, unsigned int size)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = dst };
+	static uint8_t buf[PROBE_BIG_MAX];
+	struct icmphdr *h = (struct icmphdr *)buf;
+	size_t len;
+
+	if (size > sizeof(buf) + 20)
+		size = sizeof(buf) + 20;
+	if (size < PROBE_BIG_MIN)
+		return;
+	len = size - 20;	/* the kernel adds the IP header */
+	if (p->big_outstanding)
+		p->big_lost_run++;
+	memset(buf, 0, len);
+	h->type = ICMP_ECHO;
+	h->un.echo.id = htons(p->ident);
+	h->un.echo.sequence = htons(++p->big_seq);
+	h->checksum = checksum(buf, len);
+	p->big_sent++;
+	p->big_outstanding = true;
+	if (p->fd >= 0)
+		(void)sendto(p->fd, buf, len, 0, (struct sockaddr *)&sin,
+		    sizeof(sin));
+}
+
+uint32_t
+probe_lost_for_ms(const struct probe *p)
+{
+	struct timespec now;
+
+	if (!p->lost_run)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint32_t)((now.tv_sec - p->lost_since.tv_sec) * 1000 +
+	    (now.tv_nsec - p->lost_since.tv_nsec) / 1000000);
+}
+
 int
 probe_recv(struct probe *p)
 {
@@ -85,7 +131,8 @@ probe_recv(struct probe *p)
 	int hit = 0;
 	ssize_t n;
 
-	while ((n = recv(p->fd, buf, sizeof(buf), 0)) > 0) {
+	/* MSG_TRUNC: the real length, which tells a full-size answer */
+	while ((n = recv(p->fd, buf, sizeof(buf), MSG_TRUNC)) > 0) {
 		const struct iphdr *ip = (const void *)buf;
 		const struct icmphdr *h;
 		size_t hl = (size_t)ip->ihl * 4;
@@ -94,6 +141,14 @@ probe_recv(struct probe *p)
 		if ((size_t)n < hl + sizeof(*h))
 			continue;
 		h = (const void *)(buf + hl);
+		if (h->type == ICMP_ECHOREPLY && ntohs(h->un.echo.id) == p->ident &&
+		    (size_t)n >= PROBE_BIG_MIN) {
+			if (ntohs(h->un.echo.sequence) == p->big_seq) {
+				p->big_outstanding = false;
+				p->big_lost_run = 0;
+			}
+			continue;
+		}
 		if (h->type != ICMP_ECHOREPLY || ntohs(h->un.echo.id) != p->ident ||
 		    ntohs(h->un.echo.sequence) != p->seq || !p->outstanding)
 			continue;
@@ -102,6 +157,7 @@ probe_recv(struct probe *p)
 		    (now.tv_nsec - p->sent_at.tv_nsec) / 1000);
 		p->outstanding = false;
 		p->answered++;
+		p->lost_run = 0;
 		hit = 1;
 	}
 	return hit;

@@ -7,6 +7,10 @@
  * inside address answers, and its own templates ping it to keep idle
  * tunnels from being torn down; the probes do that too.  A probe not
  * answered before the next one is sent counts as lost.
+ *
+ * Every few seconds one more probe the size of the tunnel MTU goes out
+ * with DF set.  It never counts for health (a wrong MTU is not a dead
+ * tunnel); diagnose reports when big probes die while small ones live.
  */
 #ifndef CGW_PROBE_H
 #define CGW_PROBE_H
@@ -16,6 +20,9 @@
 #include <stdint.h>
 #include <time.h>
 
+#define PROBE_BIG_MIN 256		/* smaller answers are health probes */
+#define PROBE_BIG_MAX 9000
+
 struct probe {
 	int fd;
 	uint16_t ident, seq;
@@ -24,6 +31,12 @@ struct probe {
 	uint32_t rtt_us;		/* last answer's round trip */
 	uint32_t sent, answered;	/* since start */
 	uint8_t window;			/* last 8 probes, bit set = lost */
+	uint32_t lost_run;		/* lost in a row... */
+	struct timespec lost_since;	/* ...since the first was sent */
+	/* full-size probes (diagnose only) */
+	uint16_t big_seq;
+	bool big_outstanding;
+	uint32_t big_sent, big_lost_run;
 };
 
 /* Opens the probe socket bound to ifname; -errno on failure. */
@@ -32,6 +45,10 @@ void probe_close(struct probe *p);
 /* Sends the next probe.  Returns 1 if the previous one was never
  * answered (lost), 0 otherwise. */
 int probe_send(struct probe *p, struct in_addr dst);
+/* Sends a probe of size bytes (IP header included) with DF set. */
+void probe_send_big(struct probe *p, struct in_addr dst, unsigned int size);
+/* Milliseconds since the first of the probes lost in a row was sent. */
+uint32_t probe_lost_for_ms(const struct probe *p);
 /* Reads what arrived; returns 1 if it answered the outstanding probe. */
 int probe_recv(struct probe *p);
 /* Lost share of the last 8 probes, in percent. */

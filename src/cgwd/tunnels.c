@@ -176,6 +176,8 @@ tunnel_set_state(struct cgwd *d, struct tunnel *t, bool child_up,
 	tunnel_refresh_details(t);
 	if (child_up == was_child)
 		return;
+	if (child_up)
+		t->diag.ipsec_up_at = time(NULL);
 	/* The interface follows the CHILD_SA: without it the connected
 	 * /30 goes and bgpd drops the session at once. */
 	tunnel_sync_link(d, t);

@@ -39,6 +39,7 @@ struct kernel_route4 {
 	uint32_t table;		/* 0 = main */
 	uint32_t metric;
 	uint8_t protocol;	/* RTPROT_*; cgw's own routes use RTPROT_CGW */
+	bool multipath;		/* route4_list: one of several next hops */
 };
 
 #define RTPROT_CGW 185		/* unassigned in rt_protos: marks cgw's routes */
@@ -59,6 +60,9 @@ struct kernel_ops {
 	int (*addr4_del)(struct kernel *k, int ifindex, const struct kernel_addr4 *a);
 	int (*route4_replace)(struct kernel *k, const struct kernel_route4 *r);
 	int (*route4_del)(struct kernel *k, const struct kernel_route4 *r);
+	/* Up to max unicast routes of the main table, one entry per next
+	 * hop (a multipath route gives several); returns the count. */
+	int (*route4_list)(struct kernel *k, struct kernel_route4 *out, int max);
 	/* path under /proc/sys/, e.g. "net/ipv4/conf/cgw-1/rp_filter". */
 	int (*sysctl_set)(struct kernel *k, const char *path, const char *value);
 	/* Runs an nft script atomically; err gets nft's message. */

@@ -179,6 +179,18 @@ fake_route4_replace(struct kernel *k, const struct kernel_route4 *r)
 }
 
 static int
+fake_route4_list(struct kernel *k, struct kernel_route4 *out, int max)
+{
+	struct kernel_fake *f = k->priv;
+	int n = 0;
+
+	for (int i = 0; i < f->n_routes && n < max; i++)
+		if (f->routes[i].table == 0)
+			out[n++] = f->routes[i];
+	return n;
+}
+
+static int
 fake_route4_del(struct kernel *k, const struct kernel_route4 *r)
 {
 	struct kernel_fake *f = F(k);
@@ -256,6 +268,7 @@ static const struct kernel_ops fake_ops = {
 	.addr4_del = fake_addr4_del,
 	.route4_replace = fake_route4_replace,
 	.route4_del = fake_route4_del,
+	.route4_list = fake_route4_list,
 	.sysctl_set = fake_sysctl_set,
 	.nft_apply = fake_nft_apply,
 	.destroy = fake_destroy,

@@ -90,6 +90,7 @@ static const struct kernel_ops netlink_ops = {
 	.addr4_add = nl_addr4_add,
 	.addr4_del = nl_addr4_del,
 	.route4_replace = nl_route4_replace,
+	.route4_list = nl_route4_list,
 	.route4_del = nl_route4_del,
 	.sysctl_set = sysctl_write,
 	.nft_apply = nft_apply,

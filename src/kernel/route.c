@@ -7,7 +7,9 @@
  */
 #include "kernel/nl.h"
 
+#include <errno.h>
 #include <linux/rtnetlink.h>
+#include <string.h>
 
 static int
 route4_change(struct kernel *k, uint16_t type, uint16_t flags,
@@ -44,4 +46,94 @@ int
 nl_route4_del(struct kernel *k, const struct kernel_route4 *r)
 {
 	return route4_change(k, RTM_DELROUTE, 0, r);
+}
+
+struct route_list {
+	struct kernel_route4 *out;
+	int max, n;
+};
+
+static void
+route_add(struct route_list *rl, const struct kernel_route4 *r)
+{
+	if (rl->n < rl->max)
+		rl->out[rl->n] = *r;
+	rl->n++;
+}
+
+static int
+route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_list *rl = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct kernel_route4 r = { .plen = rtm->rtm_dst_len,
+	    .protocol = rtm->rtm_protocol };
+	const struct nlattr *a, *mp = NULL;
+	uint32_t table = rtm->rtm_table;
+
+	if (rtm->rtm_family != AF_INET || rtm->rtm_type != RTN_UNICAST)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
+		switch (mnl_attr_get_type(a)) {
+		case RTA_DST:
+			if (mnl_attr_get_payload_len(a) == 4)
+				memcpy(&r.dst, mnl_attr_get_payload(a), 4);
+			break;
+		case RTA_OIF:
+			r.ifindex = (int)mnl_attr_get_u32(a);
+			break;
+		case RTA_PRIORITY:
+			r.metric = mnl_attr_get_u32(a);
+			break;
+		case RTA_TABLE:
+			table = mnl_attr_get_u32(a);
+			break;
+		case RTA_MULTIPATH:
+			mp = a;
+			break;
+		}
+	}
+	if (table != RT_TABLE_MAIN)
+		return MNL_CB_OK;
+	if (!mp) {
+		route_add(rl, &r);
+		return MNL_CB_OK;
+	}
+	/* ECMP: one entry per next hop (struct rtnexthop list) */
+	const uint8_t *p = mnl_attr_get_payload(mp);
+	size_t left = mnl_attr_get_payload_len(mp);
+
+	while (left >= sizeof(struct rtnexthop)) {
+		const struct rtnexthop *nh = (const void *)p;
+
+		if (nh->rtnh_len < sizeof(*nh) || (size_t)nh->rtnh_len > left)
+			break;
+		r.ifindex = nh->rtnh_ifindex;
+		r.multipath = true;
+		route_add(rl, &r);
+		size_t step = (size_t)RTNH_ALIGN(nh->rtnh_len);
+
+		left -= step < left ? step : left;
+		p += step;
+	}
+	return MNL_CB_OK;
+}
+
+int
+nl_route4_list(struct kernel *k, struct kernel_route4 *out, int max)
+{
+	struct nl *nl = kernel_nl(k);
+	struct route_list rl = { out, max, 0 };
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	int r, tries = 0;
+
+	do {
+		rl.n = 0;
+		nlh = nl_request(nl, RTM_GETROUTE, NLM_F_DUMP);
+		rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+		rtm->rtm_family = AF_INET;
+		r = nl_talk(nl, nlh, route_cb, &rl);
+	} while (r == -EINTR && ++tries < 5);
+	return r < 0 ? r : (rl.n < max ? rl.n : max);
 }

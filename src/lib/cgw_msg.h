@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define CGW_MSG_VERSION 1
+#define CGW_MSG_VERSION 2
 #define CGW_MSG_MAX 4096		/* largest payload accepted */
 #define CGW_NAME_MAX 48			/* "vpn-0123456789abcdef0-1" fits */
 #define CGW_ID_MAX 128			/* IKE identities */
@@ -46,6 +46,14 @@ enum cgw_msg_type {
 	/* both */
 	CGW_MSG_END,			/* end of a stream of records */
 	CGW_MSG_RESULT,			/* struct cgw_msg_result */
+	/* cgwctl <-> cgwd, added in version 2 (numbers never move) */
+	CGW_MSG_SHOW_BGP,		/* empty; BGP_NEIGHBOR... END */
+	CGW_MSG_BGP_NEIGHBOR,		/* struct cgw_msg_bgp_neighbor */
+	CGW_MSG_SHOW_ROUTES,		/* empty; ROUTE... END */
+	CGW_MSG_ROUTE,			/* struct cgw_msg_route */
+	CGW_MSG_DIAGNOSE,		/* struct cgw_msg_name ("" = all);
+					 * DIAGNOSIS... END */
+	CGW_MSG_DIAGNOSIS,		/* struct cgw_msg_diagnosis */
 	CGW_MSG_TYPE_MAX
 };
 
@@ -100,6 +108,7 @@ struct cgw_msg_tunnel {
 	uint32_t dpd_action;		/* enum cgw_msg_dpd */
 	uint32_t initiate;		/* 1: cgw initiates and re-initiates */
 	uint32_t if_id;			/* XFRM interface id, in and out */
+	uint32_t force_encap;		/* 1: UDP-encapsulate ESP even without NAT */
 };
 
 /* The values of conf.h's enum cgw_dpd_action, for the plugin. */
@@ -124,6 +133,7 @@ enum cgw_msg_alert {
 	CGW_ALERT_INSTALL_FAILED,	/* kernel refused the SA or policy */
 	CGW_ALERT_PEER_INIT_UNREACHABLE,
 	CGW_ALERT_OTHER,
+	CGW_ALERT_RETRANSMIT,		/* one retransmit: not an error yet */
 };
 
 struct cgw_msg_event {
@@ -132,6 +142,11 @@ struct cgw_msg_event {
 	uint32_t state;			/* charon's ike_sa_state_t / child_sa_state_t */
 	char state_name[16];		/* charon's name of it, e.g. "INSTALLED" */
 	uint32_t alert;			/* enum cgw_msg_alert with CGW_EV_ALERT */
+	uint32_t initiator;		/* 1: we initiated the exchange (IKE_SA's
+					 * original initiator with ALERTs) */
+	uint32_t age_s;			/* REKEY: age of the SA replaced */
+	uint32_t rekeying;		/* ALERT: a CHILD_SA was already up
+					 * (the alert is a failed rekey) */
 	char detail[CGW_TEXT_MAX];	/* e.g. the proposals seen; never a key */
 };
 
@@ -150,6 +165,10 @@ struct cgw_msg_sa {
 	uint32_t rekey_in_s;		/* seconds to the CHILD_SA rekey */
 	char ike_proposal[96];		/* e.g. AES_CBC_128/HMAC_SHA2_256_128/... */
 	char child_proposal[96];
+	char ts_local[64], ts_remote[64];	/* negotiated selectors */
+	uint32_t ike_in_s;		/* seconds since the last IKE message
+					 * from the peer; UINT32_MAX = never */
+	uint32_t pad2;			/* explicit: 8-byte aligned size */
 };
 
 /* What cgwctl shows per tunnel. */
@@ -172,6 +191,46 @@ struct cgw_msg_tunnel_status {
 	uint32_t probe_rtt_us;		/* last probe's round trip */
 	uint32_t probe_loss_pct;	/* of the last 8 probes */
 	struct cgw_msg_sa sa;
+};
+
+/* cgwctl show bgp: one per BGP tunnel. */
+struct cgw_msg_bgp_neighbor {
+	char connection[CGW_NAME_MAX];
+	uint32_t index;
+	char ifname[16];
+	uint32_t neighbor;		/* AWS's inside address, network order */
+	uint32_t remote_as, local_as;
+	char state[16];			/* FRR's bgpState */
+	uint32_t uptime_s;
+	uint32_t routes_received, routes_sent;
+	uint32_t prefix_limit;		/* AWS's, from the configuration */
+	uint32_t usable, pulling;	/* failover, as in TUNNEL_STATUS */
+	char last_error[96];		/* FRR's last notification / reset */
+};
+
+/* cgwctl show routes: a kernel route through a tunnel, or a prefix cgw
+ * announces to AWS over one. */
+enum cgw_route_dir { CGW_ROUTE_TO_AWS = 1, CGW_ROUTE_ADVERTISED };
+struct cgw_msg_route {
+	uint32_t dir;			/* enum cgw_route_dir */
+	uint32_t prefix;		/* network order */
+	uint32_t plen;
+	char connection[CGW_NAME_MAX];
+	uint32_t index;
+	char ifname[16];
+	char protocol[16];		/* kernel's: "bgp", "cgw" (static)... */
+	uint32_t metric;
+	uint32_t ecmp;			/* one of several next hops */
+};
+
+/* cgwctl diagnose: one per cause found (a tunnel with none gets "ok"). */
+struct cgw_msg_diagnosis {
+	char connection[CGW_NAME_MAX];
+	uint32_t index;
+	char ifname[16];
+	char cause[32];			/* stable key, e.g. "psk-mismatch" */
+	uint32_t severity;		/* 0 ok, 1 warning, 2 fault */
+	char text[512];			/* the cause and the fix, one sentence */
 };
 
 enum cgw_result {

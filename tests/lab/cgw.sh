@@ -134,6 +134,17 @@ gw_stop() {
 cgw_field() { # cgw_field N COLUMN
 	cgw_ctl -t show tunnels 2>/dev/null | awk -F'\t' -v n="$1" -v c="$2" '$2 == n { print $c; exit }'
 }
+# cgw_diag N: the cause keys `cgwctl diagnose N` names, space-separated
+cgw_diag() { cgw_ctl -t diagnose "$1" 2>/dev/null | awk -F'\t' '{ printf "%s ", $4 }'; }
+# cgw_wait_diag SECONDS N KEY: until diagnose names KEY for tunnel N
+cgw_wait_diag() {
+	lab_wait "$1" "diagnose $2 names $3" eval '[[ " $(cgw_diag '"$2"') " == *" '"$3"' "* ]]' && {
+		cgw_ctl diagnose "$2" | sed 's/^/# /'
+		return 0
+	}
+	cgw_ctl diagnose "$2" | sed 's/^/# /'
+	return 1
+}
 gw_tunnel_up() {
 	local line
 	line=$(cgw_ctl -t show tunnels 2>/dev/null | awk -F'\t' -v n="$1" '$2 == n')

@@ -28,7 +28,7 @@ EV = {1: "IKE_UP", 2: "IKE_DOWN", 3: "IKE_REKEY", 4: "CHILD_UP",
 ALERT = {0: "-", 1: "AUTH_FAILED", 2: "PROPOSAL_MISMATCH_IKE",
          3: "PROPOSAL_MISMATCH_CHILD", 4: "TS_MISMATCH",
          5: "RETRANSMIT_TIMEOUT", 6: "INSTALL_FAILED",
-         7: "PEER_INIT_UNREACHABLE", 8: "OTHER"}
+         7: "PEER_INIT_UNREACHABLE", 8: "OTHER", 9: "RETRANSMIT"}
 RES = {0: "OK", 1: "DENIED", 2: "UNKNOWN_TUNNEL", 3: "BAD_REQUEST",
        4: "FAILED"}
 
@@ -37,13 +37,14 @@ S_HELLO = struct.Struct("=II32s")
 S_NAME = struct.Struct("=48s")
 # name, ike_version, local, remote, local_id, remote_id, psk,
 # phase1 (encr integ dh life), phase2, margin, fuzz, replay, dpd_delay,
-# dpd_timeout, dpd_action, initiate, if_id
-S_TUNNEL = struct.Struct("=48sIII128s128s72s4I4I8I")
-S_EVENT = struct.Struct("=48sII16sI256s")
-S_SA = struct.Struct("=48sII16s16sIIQQQQII96s96s")
+# dpd_timeout, dpd_action, initiate, if_id, force_encap
+S_TUNNEL = struct.Struct("=48sIII128s128s72s4I4I9I")
+# name, kind, state, state_name, alert, initiator, age_s, rekeying, detail
+S_EVENT = struct.Struct("=48sII16sIIII256s")
+S_SA = struct.Struct("=48sII16s16sIIQQQQII96s96s64s64sII")
 S_RESULT = struct.Struct("=I256s")
 assert (S_TUNNEL.size, S_EVENT.size, S_SA.size, S_RESULT.size) == \
-    (452, 332, 328, 260), "cgw_msg.h changed: update fake_cgwd.py"
+    (456, 344, 464, 260), "cgw_msg.h changed: update fake_cgwd.py"
 
 LOCAL = "192.0.2.1"
 AES128, AES256, AES128_GCM16, AES256_GCM16 = 1, 2, 3, 4
@@ -94,7 +95,7 @@ class Plugin:
         return mtype, seq, payload
 
     def event(self, p):
-        name, kind, state, sname, alert, detail = S_EVENT.unpack(p)
+        name, kind, state, sname, alert, _, _, _, detail = S_EVENT.unpack(p)
         ev = (s(name), EV.get(kind, kind), s(sname), ALERT.get(alert, alert),
               s(detail))
         self.events.append(ev)
@@ -133,7 +134,8 @@ def tunnel(name, remote, psk, p1, p2, initiate):
                          *p1, *p2,
                          270, 100, 1024,   # rekey margin, fuzz, replay window
                          10, 30, 0,        # dpd delay, timeout, action clear
-                         initiate, 1 if name == "t1" else 2)  # if_id
+                         initiate, 1 if name == "t1" else 2,  # if_id
+                         0)                # force_encap
 
 
 def accept(srv, timeout):

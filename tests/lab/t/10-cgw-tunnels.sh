@@ -48,6 +48,25 @@ moved = sum(y["child"]["packetsOut"] - x["child"]["packetsOut"] for x, y in zip(
 assert moved >= 10, "ESP packet counters moved by %d" % moved
 print("# counters moved by %d packets" % moved)
 PY
+# show routes is true to the kernel: every route through a tunnel
+# interface, and nothing else
+cgw_ctl show routes | sed 's/^/# /'
+cgw_ctl show bgp | sed 's/^/# /'
+cgw_ctl -t show routes | awk -F'\t' '$1 == "to-aws" { print $2, $5 }' | sort >"$LAB_RUN/routes.cgwctl"
+for dev in $(cgw_ctl -t show tunnels | cut -f3); do
+	ip -n cgw -4 route show dev "$dev" | awk -v d="$dev" '{ p = $1; if (p !~ /\//) p = p "/32"; print p, d }'
+done | sort >"$LAB_RUN/routes.kernel"
+[ -s "$LAB_RUN/routes.kernel" ] && diff "$LAB_RUN/routes.kernel" "$LAB_RUN/routes.cgwctl" >&2 ||
+	lab_fail "show routes differs from the kernel's table (above)"
+grep -q "^$VPC_NET " "$LAB_RUN/routes.cgwctl" || lab_fail "show routes has no route to $VPC_NET"
+[ "$(cgw_ctl -t show routes | awk -F'\t' -v p="$ONPREM_NET" '$1 == "advertised" && $2 == p' | wc -l)" = 2 ] ||
+	lab_fail "show routes does not say $ONPREM_NET is advertised on both tunnels"
+[ "$(cgw_ctl -t show bgp | awk -F'\t' '$6 == "Established" && $8 >= 1' | wc -l)" = 2 ] ||
+	lab_fail "show bgp does not show two Established sessions with routes"
+# a healthy lab: diagnose says ok for both, and exits 0
+cgw_ctl diagnose | sed 's/^/# /'
+[ "$(cgw_diag 1)$(cgw_diag 2)" = "ok ok " ] || lab_fail "diagnose is not ok on a healthy lab: $(cgw_diag 1)/$(cgw_diag 2)"
+cgw_ctl diagnose >/dev/null || lab_fail "diagnose exits non-zero on a healthy lab"
 # the interface, MTU and MSS clamp are cgwd's
 ip -n cgw -d link show type xfrm | grep -q "mtu 1436" || lab_fail "no xfrm interface with MTU 1436"
 nsx cgw nft list table inet cgw | grep -q "maxseg size set 1379" || lab_fail "no MSS clamp"

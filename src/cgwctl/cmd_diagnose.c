@@ -1,0 +1,80 @@
+/*
+ * DOC: cgwctl diagnose [TUNNEL]
+ *
+ * One line per finding: tunnel, cause key, the sentence with the fix.
+ * Exit status 0 when every tunnel is ok (warnings included), 1 when any
+ * has a fault, so scripts and monitoring can use it.
+ */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgwctl/cgwctl.h"
+
+struct diag_listing {
+	const struct cgwctl_opts *opts;
+	json_object *array;
+	int faults;
+};
+
+static void
+finding(const void *rec, void *arg)
+{
+	const struct cgw_msg_diagnosis *m = rec;
+	struct diag_listing *l = arg;
+	static const char *const sev[] = { "ok", "warning", "fault" };
+	const char *s = m->severity < 3 ? sev[m->severity] : "?";
+	int colour = !l->opts->tsv && !l->array && isatty(STDOUT_FILENO);
+
+	if (m->severity >= 2)
+		l->faults++;
+	if (l->array) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "connection",
+		    json_object_new_string(m->connection));
+		json_object_object_add(o, "tunnel", json_object_new_int((int)m->index));
+		json_object_object_add(o, "interface", json_object_new_string(m->ifname));
+		json_object_object_add(o, "cause", json_object_new_string(m->cause));
+		json_object_object_add(o, "severity", json_object_new_string(s));
+		json_object_object_add(o, "text", json_object_new_string(m->text));
+		json_object_array_add(l->array, o);
+	} else if (l->opts->tsv) {
+		printf("%s\t%u\t%s\t%s\t%s\t%s\n", m->connection, m->index,
+		    m->ifname, m->cause, s, m->text);
+	} else {
+		printf("%s-%u %s%-24s%s %s\n", m->connection, m->index,
+		    colour ? (m->severity >= 2 ? "\033[31m" : m->severity ?
+		    "\033[33m" : "\033[32m") : "", m->cause,
+		    colour ? "\033[0m" : "", m->text);
+	}
+}
+
+int
+cmd_diagnose(const struct cgwctl_opts *opts, int argc, char **argv)
+{
+	struct diag_listing l = { opts, NULL, 0 };
+	struct cgw_msg_name n;
+	int status;
+
+	if (argc > 1) {
+		fprintf(stderr, "usage: cgwctl diagnose [TUNNEL]\n");
+		return 2;
+	}
+	memset(&n, 0, sizeof(n));
+	if (argc == 1)
+		snprintf(n.name, sizeof(n.name), "%s", argv[0]);
+	if (opts->json)
+		l.array = json_object_new_array();
+	status = ctl_stream(opts, CGW_MSG_DIAGNOSE, &n, sizeof(n),
+	    CGW_MSG_DIAGNOSIS, sizeof(struct cgw_msg_diagnosis), finding, &l,
+	    "diagnose");
+	if (l.array) {
+		if (status == 0)
+			printf("%s\n", json_object_to_json_string_ext(l.array,
+			    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(l.array);
+	}
+	return status ? status : l.faults ? 1 : 0;
+}

@@ -1,0 +1,56 @@
+#!/bin/bash
+# 20-cgw-diagnose-path: faults on the path between cgw and AWS endpoint 1,
+# one after the other, each named by `cgwctl diagnose 1` while tunnel 2
+# stays ok: ESP blocked (IKE still answers), an MTU black hole (big
+# packets lost, small ones pass), the whole path cut (IKE unreachable),
+# and BGP down while IPsec is up.
+LAB_GATEWAY=cgw
+. "$LAB_DIR/scenario.sh"
+lab_scenario_begin
+
+cgw_lab_up
+ep1=$(vgw_epip 1)
+fault_ensure_table || lab_fail "fault table"
+# fault_rule MATCH...: drop what matches, both ways, on endpoint 1's traffic
+fault_rule() {
+	nsx inet nft add rule inet lab_faults forward ip daddr "$ep1" "$@" drop &&
+	nsx inet nft add rule inet lab_faults forward ip saddr "$ep1" "$@" drop
+}
+healthy_again() {
+	fault_restore_all
+	fault_ensure_table
+	cgw_wait_diag 90 1 ok || lab_fail "tunnel 1 not ok again after $1"
+}
+
+# ESP (IP protocol 50) blocked, IKE (UDP 500/4500) still passes
+fault_rule ip protocol esp || lab_fail "esp rule"
+cgw_wait_diag 60 1 esp-blocked || lab_fail "ESP blocked: diagnose 1 says $(cgw_diag 1)"
+[ "$(cgw_diag 2)" = "ok " ] || lab_fail "tunnel 2 not ok while only tunnel 1's ESP is blocked: $(cgw_diag 2)"
+cgw_ctl diagnose >/dev/null && lab_fail "diagnose exits 0 with a fault"
+# the fix diagnose names: ESP in UDP 4500, with ESP still blocked
+conn=$(ls "$CGW_DIR"/conn.d/*.conf)
+sed -i 's/^\(\s*\)tunnel 1 {$/&\n\1\tencapsulation udp/' "$conn"
+grep -q "encapsulation udp" "$conn" || lab_fail "could not edit $conn"
+cgw_ctl reload >/dev/null || lab_fail "cgwctl reload"
+cgw_wait_diag 90 1 ok || lab_fail "encapsulation udp did not get tunnel 1 through"
+ip -n cgw xfrm state | grep -q "encap type espinudp" || lab_fail "no UDP-encapsulated SA"
+healthy_again "ESP blocked"
+
+# MTU black hole: outer packets above 1400 bytes vanish (the tunnel's
+# MTU is 1436, so full-size packets need about 1500 outside)
+fault_rule meta length gt 1400 || lab_fail "mtu rule"
+cgw_wait_diag 60 1 mtu || lab_fail "MTU black hole: diagnose 1 says $(cgw_diag 1)"
+[ "$(cgw_field 1 15)" = usable ] || lab_fail "an MTU problem took tunnel 1 out of use"
+healthy_again "the MTU black hole"
+
+# the path cut: nothing answers IKE any more
+fault_cut 1 || lab_fail "cut"
+cgw_wait_diag 90 1 ike-unreachable || lab_fail "path cut: diagnose 1 says $(cgw_diag 1)"
+healthy_again "the cut"
+
+# BGP down on AWS's side while IPsec is up
+fault_vgw_bgp_stop || lab_fail "vgw bgp stop"
+cgw_wait_diag 90 1 bgp-down || lab_fail "BGP down: diagnose 1 says $(cgw_diag 1)"
+fault_vgw_bgp_start || lab_fail "vgw bgp start"
+cgw_wait_diag 90 1 ok || lab_fail "tunnel 1 not ok after BGP came back"
+lab_timing scenario_total "$(lab_since "$LAB_T0")"
