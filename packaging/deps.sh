@@ -2,14 +2,15 @@
 # Installs every Debian package that building cgw, its tests and its lab need.
 # Idempotent: re-running it only installs what is missing.
 #
-#   packaging/deps.sh          build + unit tests + fuzz smoke runs
+#   packaging/deps.sh          build + unit tests + fuzz smoke runs + the
+#                              Debian package (debhelper)
 #   packaging/deps.sh lab      also what the lab needs (QEMU, a kernel with ESP,
 #                              strongSwan, FRR, nftables)
 set -eu
 
 BUILD="autoconf automake libtool pkgconf make gcc clang libclang-rt-14-dev
        libxml2-dev libjson-c-dev libmnl-dev libsystemd-dev mandoc python3
-       dpkg-dev strongswan-charon libnftables-dev"
+       dpkg-dev debhelper strongswan-charon libnftables-dev"
 LAB="qemu-system-x86 linux-image-amd64 busybox-static cpio kmod
      strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
      frr iproute2 nftables iputils-ping procps tcpdump"
