@@ -138,6 +138,19 @@ ike_failed(const struct diag_facts *f, struct findings *fs)
 		    f->retransmits, f->aws_outside);
 		return true;
 	}
+	/* the path died under an established tunnel and DPD took it
+	 * down: the probes saw it go */
+	if (f->probes_sent && f->lost_run >= DIAG_LOST_RUN &&
+	    f->lost_for_ms >= DIAG_PATH_WAIT_MS && (f->ike_in_s == UINT32_MAX ||
+	    f->ike_in_s + 1 >= f->lost_for_ms / 1000)) {
+		add(fs, DIAG_IKE_UNREACHABLE, DIAG_FAULT, "tunnel %u: AWS "
+		    "endpoint %s stopped answering, IKE and ESP alike, %u s "
+		    "ago: the path between %s and %s is cut or filters UDP "
+		    "500/4500 and ESP; traffic uses the other tunnel meanwhile",
+		    n, f->aws_outside, f->lost_for_ms / 1000, f->cgw_outside,
+		    f->aws_outside);
+		return true;
+	}
 	return false;
 }
 

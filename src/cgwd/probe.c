@@ -76,6 +76,9 @@ probe_send(struct probe *p, struct in_addr dst)
 	h.un.echo.sequence = htons(++p->seq);
 	h.checksum = checksum(&h, sizeof(h));
 	clock_gettime(CLOCK_MONOTONIC, &p->sent_at);
+	p->ring_seq[p->seq % 8] = p->seq;
+	p->ring_answered[p->seq % 8] = false;
+	p->ring_sent[p->seq % 8] = p->sent_at;
 	p->sent++;
 	/* A down interface refuses the send: the probe is simply lost. */
 	p->outstanding = true;
@@ -149,13 +152,19 @@ probe_recv(struct probe *p)
 			}
 			continue;
 		}
+		uint16_t seq = ntohs(h->un.echo.sequence);
+		unsigned int k = seq % 8;
+
 		if (h->type != ICMP_ECHOREPLY || ntohs(h->un.echo.id) != p->ident ||
-		    ntohs(h->un.echo.sequence) != p->seq || !p->outstanding)
+		    seq == 0 || p->ring_seq[k] != seq || p->ring_answered[k] ||
+		    (uint16_t)(p->seq - seq) >= 8)
 			continue;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		p->rtt_us = (uint32_t)((now.tv_sec - p->sent_at.tv_sec) * 1000000 +
-		    (now.tv_nsec - p->sent_at.tv_nsec) / 1000);
-		p->outstanding = false;
+		p->ring_answered[k] = true;
+		p->rtt_us = (uint32_t)((now.tv_sec - p->ring_sent[k].tv_sec) * 1000000 +
+		    (now.tv_nsec - p->ring_sent[k].tv_nsec) / 1000);
+		if (seq == p->seq)
+			p->outstanding = false;
 		p->answered++;
 		p->lost_run = 0;
 		hit = 1;

@@ -31,6 +31,12 @@ struct probe {
 	uint32_t rtt_us;		/* last answer's round trip */
 	uint32_t sent, answered;	/* since start */
 	uint8_t window;			/* last 8 probes, bit set = lost */
+	/* the last 8 probes' sequence numbers and send times: an answer
+	 * that comes after the next probe went out (a round trip longer
+	 * than the interval) still proves the path */
+	uint16_t ring_seq[8];
+	bool ring_answered[8];
+	struct timespec ring_sent[8];
 	uint32_t lost_run;		/* lost in a row... */
 	struct timespec lost_since;	/* ...since the first was sent */
 	/* full-size probes (diagnose only) */

@@ -146,6 +146,13 @@ test_esp_blocked_vs_path_cut(void)
 	CHECK(first() == DIAG_IKE_UNREACHABLE);
 	CHECK(strstr(out[0].text, "stopped answering") != NULL);
 
+	/* DPD took the tunnel down after the cut: still the path */
+	f.child_up = false;
+	CHECK(first() == DIAG_IKE_UNREACHABLE);
+	f.lost_for_ms = 5000;
+	f.ike_in_s = 6;
+	CHECK(first() == DIAG_IPSEC_DOWN);	/* too early to say */
+
 	/* a few lost probes are not a diagnosis */
 	healthy();
 	f.lost_run = 2;
