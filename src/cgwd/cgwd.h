@@ -109,6 +109,7 @@ struct cgwd {
 	bool frr_configured;		/* the session has had everything */
 	unsigned int frr_ticks;
 	unsigned int frr_gen;		/* applies started */
+	unsigned int frr_done_gen;	/* ...and the last one vtysh finished */
 
 	/* state.c: tunnels the previous cgwd had and this one has not */
 	char **stale;

@@ -203,8 +203,10 @@ parse_neighbors(struct cgwd *d, const char *text)
 	json_object_put(root);
 	frr_unstick(d);
 	/* bgpd without cgw's neighbors was restarted (or reset by hand):
-	 * give it everything again. */
-	if (matched == 0 && d->frr_configured) {
+	 * give it everything again - but not while an apply is still on its
+	 * way (a second full apply on top of the first one left sessions
+	 * in a loop of FSM errors in the lab). */
+	if (matched == 0 && d->frr_configured && d->frr_done_gen == d->frr_gen) {
 		log_warn(LOG_BGP, "bgpd has none of cgw's neighbors: configuring it again");
 		d->frr_configured = false;
 		frr_apply(d);
@@ -284,6 +286,7 @@ session_close(struct cgwd *d)
 	/* A new session (or a restarted bgpd) gets everything again. */
 	d->frr_configured = false;
 	/* Nothing more will be confirmed: release what waits for it. */
+	d->frr_done_gen = d->frr_gen;
 	health_frr_applied(d, d->frr_gen);
 }
 
@@ -303,6 +306,7 @@ session_line(struct cgwd *d, const char *line)
 		log_debug(LOG_BGP, "vtysh: generation %u done in %ld ms", gen,
 		    (long)((now.tv_sec - t0->tv_sec) * 1000 +
 		    (now.tv_nsec - t0->tv_nsec) / 1000000));
+		d->frr_done_gen = gen;
 		health_frr_applied(d, gen);
 	} else if (line[0] == '%' && !strstr(line, "Can't find specified prefix-list")) {
 		log_warn(LOG_BGP, "bgpd: %s", line);
