@@ -8,5 +8,9 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "the lab needs root (network namespaces, a VM)"
 	exit 1
 fi
+# Bounds for a hung VM or scenario, with room for a busy machine: the
+# whole suite takes about 20 minutes in the VM.
 CGW_BUILDDIR=$builddir LAB_WORKDIR=$builddir/tests/lab/.work \
+	LAB_TIMEOUT=${LAB_TIMEOUT:-3600} \
+	LAB_SCENARIO_TIMEOUT=${LAB_SCENARIO_TIMEOUT:-600} \
 	exec "$srcdir/tests/lab/run"
