@@ -187,14 +187,13 @@ alert_text(uint32_t alert)
  * explains a failure, unanswered IKE_SA_INITs, and rekeys AWS started
  * (the SA's age then says whose lifetime ran out). */
 static void
-diag_event(struct cgwd *d, struct tunnel *t, const struct cgw_msg_event *ev)
+diag_event(struct tunnel *t, const struct cgw_msg_event *ev)
 {
 	time_t now = time(NULL);
 	/* a rekey asked for with cgwctl rekey completes within seconds */
 	bool ours = t->diag.own_rekey_at && now - t->diag.own_rekey_at < 10;
 	unsigned int own;
 
-	(void)d;
 	switch (ev->kind) {
 	case CGW_EV_IKE_UP:
 		t->diag.retransmits = 0;
@@ -250,7 +249,7 @@ on_event(struct cgwd *d, const struct cgw_msg_event *ev)
 		    CGW_NAME_MAX, ev->name);
 		return;
 	}
-	diag_event(d, t, ev);
+	diag_event(t, ev);
 	switch (ev->kind) {
 	case CGW_EV_CHILD_UP:
 		t->ike_up = true;

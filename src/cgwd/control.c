@@ -1,7 +1,8 @@
 /*
  * DOC: the control sockets
  *
- * cgwd.sock (0660) takes every request; cgwd.rsock (0666) only SHOW_*,
+ * cgwd.sock (0660) takes every request; cgwd.rsock (0666) only SHOW_* and
+ * DIAGNOSE (reading, never changing),
  * anything else gets CGW_RES_DENIED (bgpd's and iked's model).  show
  * tunnels and diagnose first refresh the SA listing from charon, then
  * stream one record per tunnel (or finding) and END.
