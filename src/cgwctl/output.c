@@ -85,9 +85,10 @@ text_tunnel(FILE *out, const struct cgw_msg_tunnel_status *t)
 		fprintf(out, "    BGP   %-11.16s %s  %u routes received, %u advertised\n",
 		    t->bgp_state, duration(t->bgp_uptime_s, d1, sizeof(d1)),
 		    t->routes_received, t->routes_sent);
-	fprintf(out, "    PATH  %-11s probe rtt %.1f ms, %u%% lost%s\n",
+	fprintf(out, "    PATH  %-11s probe rtt %.1f ms, %u%% lost%s%s%s\n",
 	    t->usable ? "usable" : "unusable", t->probe_rtt_us / 1000.0,
-	    t->probe_loss_pct, t->pulling ? "  (active: carrying both directions)" : "");
+	    t->probe_loss_pct, t->role[0] ? "  role " : "", t->role[0] ?
+	    t->role : "", t->pulling ? "  (carrying both directions)" : "");
 }
 
 static void
@@ -106,9 +107,9 @@ tsv_tunnel(FILE *out, const struct cgw_msg_tunnel_status *t)
 
 	/* Columns: connection tunnel interface outside-ip inside-cidr status
 	 * last-change ike-state child-state bytes-in bytes-out packets-in
-	 * packets-out bgp-state usable details ("-" for empty). */
+	 * packets-out bgp-state usable details role ("-" for empty). */
 	fprintf(out, "%.*s\t%u\t%s\t%s\t%s/30\t%s\t%" PRIu64 "\t%.16s\t%.16s\t%"
-	    PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%.16s\t%s\t%.*s\n",
+	    PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%.16s\t%s\t%.*s\t%.12s\n",
 	    CGW_NAME_MAX, t->connection, t->index, t->ifname,
 	    addr(t->aws_outside, a), addr(t->inside_net, b),
 	    t->up ? "UP" : "DOWN", t->last_change,
@@ -116,7 +117,8 @@ tsv_tunnel(FILE *out, const struct cgw_msg_tunnel_status *t)
 	    sa->child_state_name[0] ? sa->child_state_name : "-",
 	    sa->bytes_in, sa->bytes_out, sa->packets_in, sa->packets_out,
 	    t->bgp && t->bgp_state[0] ? t->bgp_state : "-",
-	    t->usable ? "usable" : "unusable", CGW_TEXT_MAX, t->details);
+	    t->usable ? "usable" : "unusable", CGW_TEXT_MAX, t->details,
+	    t->role[0] ? t->role : "-");
 }
 
 const struct output tsv_output = { nothing, tsv_tunnel, nothing };

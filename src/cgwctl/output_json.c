@@ -84,6 +84,7 @@ json_tunnel(FILE *out, const struct cgw_msg_tunnel_status *t)
 	json_object_object_add(o, "ipsecUp", json_object_new_boolean(t->ipsec_up));
 	json_object_object_add(o, "usable", json_object_new_boolean(t->usable));
 	json_object_object_add(o, "pullingReturnPath", json_object_new_boolean(t->pulling));
+	add_str(o, "role", t->role[0] ? t->role : "equal", sizeof(t->role));
 	json_object_object_add(o, "probeRttUs", json_object_new_int64(t->probe_rtt_us));
 	json_object_object_add(o, "probeLossPercent", json_object_new_int64(t->probe_loss_pct));
 	if (t->bgp) {

@@ -205,6 +205,10 @@ tunnel_fill_status(const struct tunnel *t, struct cgw_msg_tunnel_status *st)
 	st->pulling = t->pull_return;
 	st->probe_rtt_us = t->probe.rtt_us;
 	st->probe_loss_pct = probe_loss_pct(&t->probe);
+	if (st->bgp && t->conn->policy == CGW_POLICY_ACTIVE_STANDBY)
+		snprintf(st->role, sizeof(st->role), "%s",
+		    t->conf->index == t->conn->preferred_tunnel ? "active" :
+		    "standby");
 	st->last_change = (uint64_t)t->last_change;
 	snprintf(st->details, sizeof(st->details), "%s", t->details);
 	if (t->have_sa)

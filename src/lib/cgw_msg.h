@@ -190,6 +190,8 @@ struct cgw_msg_tunnel_status {
 	uint32_t pulling;		/* announcing more-specifics (active) */
 	uint32_t probe_rtt_us;		/* last probe's round trip */
 	uint32_t probe_loss_pct;	/* of the last 8 probes */
+	char role[12];			/* "active"/"standby" (active-standby
+					 * policy); "" = equal (active-active) */
 	struct cgw_msg_sa sa;
 };
 

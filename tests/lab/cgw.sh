@@ -130,7 +130,7 @@ gw_stop() {
 
 # cgwctl -t columns: connection tunnel interface outside-ip inside-cidr
 # status last-change ike child bytes-in bytes-out packets-in packets-out bgp
-# usable details
+# usable details role
 cgw_field() { # cgw_field N COLUMN
 	cgw_ctl -t show tunnels 2>/dev/null | awk -F'\t' -v n="$1" -v c="$2" '$2 == n { print $c; exit }'
 }

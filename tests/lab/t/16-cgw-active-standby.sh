@@ -28,6 +28,8 @@ for n in 1 2; do
 		lab_fail "tunnel $n never usable"
 done
 if1=$(cgw_field 1 3) if2=$(cgw_field 2 3)
+[ "$(cgw_field 1 17)/$(cgw_field 2 17)" = active/standby ] ||
+	lab_fail "show tunnels roles: $(cgw_field 1 17)/$(cgw_field 2 17)"
 asn=$(awk '$1 == "local-asn" { print $2; exit }' "$CGW_DIR/cgw.conf")
 
 # routes toward the VPC in cgw: one nexthop, tunnel 1's
