@@ -29,7 +29,9 @@
 
 #include <daemon.h>
 
-#define CGW_PLUGIN_SOCKET "/run/cgw/plugin.sock"
+/* cgwd writes charon.plugins.cgw.socket; Debian's AppArmor profile for
+ * charon allows /run/charon.* */
+#define CGW_PLUGIN_SOCKET "/run/charon.cgw.sock"
 
 typedef struct private_cgw_plugin_t private_cgw_plugin_t;
 

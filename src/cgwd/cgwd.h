@@ -174,6 +174,9 @@ void frr_reaped(struct cgwd *d, pid_t pid, int status);
 /* charon.c */
 int unix_listen(const char *path, unsigned int mode);
 int charon_listen(struct cgwd *d);
+/* Where charon's files are: "conf", "sock" (the plugin's), "log". */
+void charon_file(const struct cgwd *d, const char *what, char *buf,
+    size_t len);
 int charon_send(struct cgwd *d, uint32_t type, const void *payload, size_t len);
 int charon_tunnel_cmd(struct cgwd *d, uint32_t type, const struct tunnel *t);
 void charon_request_sas(struct cgwd *d);

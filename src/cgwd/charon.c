@@ -429,13 +429,36 @@ unix_listen(const char *path, unsigned int mode)
 	return fd;
 }
 
+/* Debian's AppArmor profile for charon (usr.lib.ipsec.charon) lets it
+ * read, write and connect to /run/charon.* and nothing else under /run:
+ * the files charon touches sit next to cgwd's runtime directory with
+ * that name, e.g. /run/charon.cgw.conf for /run/cgw. */
+void
+charon_file(const struct cgwd *d, const char *what, char *buf, size_t len)
+{
+	char dir[256];
+	size_t n;
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", d->run_dir);
+	for (n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+		dir[n - 1] = '\0';
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		slash[slash == dir ? 1 : 0] = '\0';
+	snprintf(buf, len, "%s%scharon.cgw.%s", dir,
+	    dir[strlen(dir) - 1] == '/' ? "" : "/", what);
+}
+
 int
 charon_listen(struct cgwd *d)
 {
 	char path[256];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/plugin.sock", d->run_dir);
+	charon_file(d, "sock", path, sizeof(path));
 	d->plugin_fd = -1;
 	/* Only root (charon) may speak for IKE. */
 	fd = unix_listen(path, 0600);

@@ -41,10 +41,13 @@
 static int
 write_conf(struct cgwd *d, char *path, size_t len)
 {
+	char sock[256], log[256];
 	FILE *f;
 	int fd;
 
-	snprintf(path, len, "%s/strongswan.conf", d->run_dir);
+	charon_file(d, "conf", path, len);
+	charon_file(d, "sock", sock, sizeof(sock));
+	charon_file(d, "log", log, sizeof(log));
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		if (fd >= 0)
@@ -63,12 +66,12 @@ write_conf(struct cgwd *d, char *path, size_t len)
 	    "\tretransmit_tries = 4\n"
 	    "\tplugins {\n"
 	    "\t\tcgw {\n"
-	    "\t\t\tsocket = %s/plugin.sock\n"
+	    "\t\t\tsocket = %s\n"
 	    "\t\t}\n"
 	    "\t}\n"
 	    "\tfilelog {\n"
 	    "\t\tcharon {\n"
-	    "\t\t\tpath = %s/charon.log\n"
+	    "\t\t\tpath = %s\n"
 	    "\t\t\ttime_format = %%T\n"
 	    "\t\t\tdefault = 1\n"
 	    "\t\t\tknl = %d\n"
@@ -80,7 +83,7 @@ write_conf(struct cgwd *d, char *path, size_t len)
 	    "\t\t\tdefault = -1\n"
 	    "\t\t}\n"
 	    "\t}\n"
-	    "}\n", d->run_dir, d->run_dir, d->debug ? 2 : 1, d->debug ? 2 : 1);
+	    "}\n", sock, log, d->debug ? 2 : 1, d->debug ? 2 : 1);
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
@@ -201,8 +204,10 @@ is_ours(struct cgwd *d, pid_t pid)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
-	snprintf(want, sizeof(want), "STRONGSWAN_CONF=%s/strongswan.conf",
-	    d->run_dir);
+	char conf[256];
+
+	charon_file(d, "conf", conf, sizeof(conf));
+	snprintf(want, sizeof(want), "STRONGSWAN_CONF=%s", conf);
 	if (!(f = fopen(path, "r")))
 		return false;
 	n = fread(buf, 1, sizeof(buf) - 1, f);

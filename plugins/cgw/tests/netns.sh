@@ -7,7 +7,7 @@
 # /var/run/charon.pid) and a private strongswan.conf (STRONGSWAN_CONF).
 # "a" is Debian's charon with the plugin (LD_PRELOAD: charon looks a
 # plugin's constructor up with dlsym first); fake_cgwd.py plays cgwd on
-# a's default socket /run/cgw/plugin.sock.  "b" is a stock charon
+# a's default socket /run/charon.cgw.sock.  "b" is a stock charon
 # configured by swanctl, as the AWS endpoints are in the lab, but with
 # userspace ESP (kernel-libipsec) so that it accepts CHILD_SAs here.
 #
@@ -149,7 +149,7 @@ ip netns exec "$tag-b" swanctl --load-all --file "$dir/swanctl.conf" \
 # cgwd comes after charon: the plugin must have been retrying
 sleep 2
 # CGW_TEST_DPD=1: also time dead peer detection (freezes b, ~35 s more)
-python3 "$here/fake_cgwd.py" "$dir/run-a/cgw/plugin.sock" \
+python3 "$here/fake_cgwd.py" "$dir/run-a/charon.cgw.sock" \
 	${CGW_TEST_DPD:+"${pids[0]}"}
 rc=$?
 

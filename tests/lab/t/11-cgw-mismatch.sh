@@ -32,6 +32,6 @@ cgw_ctl -j diagnose | python3 -c 'import json, sys; d = json.load(sys.stdin); as
 	lab_fail "diagnose -j"
 cgw_ctl diagnose >/dev/null && lab_fail "diagnose exits 0 with two faults"
 # the key itself is never shown or logged
-grep -q "Wrong_key" "$CGW_DIR/cgwd.log" "$CGW_DIR/run/charon.log" && lab_fail "a PSK appears in a log"
+grep -q "Wrong_key" "$CGW_DIR/cgwd.log" "$CGW_DIR/charon.cgw.log" && lab_fail "a PSK appears in a log"
 cgw_ctl -j show tunnels | grep -q "Wrong_key" && lab_fail "a PSK appears in show tunnels"
 lab_timing scenario_total "$(lab_since "$LAB_T0")"

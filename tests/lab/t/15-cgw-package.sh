@@ -37,7 +37,7 @@ mkdir -p "$R/run/lock"
 in_root() { chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
 pkg_end() {	# the installed daemons' logs, then the usual cleanup
 	local rc=$?
-	cp "$R/run/cgw/charon.log" "$LAB_RUN/charon.log" 2>/dev/null
+	cp "$R/run/charon.cgw.log" "$LAB_RUN/charon.log" 2>/dev/null
 	mkdir -p "$LAB_RUN/cgw-frr" && cp "$R"/run/frr/*.log "$R"/run/frr/*.out "$LAB_RUN/cgw-frr/" 2>/dev/null
 	(exit $rc)
 	lab_scenario_end
