@@ -1,7 +1,7 @@
 #!/bin/bash
 # demo (tests/lab/run --demo): bring the lab up with the gateway under test,
-# show the tunnels, cut tunnel 1's path to AWS, show the failover as it
-# happens, restore. Not a test: it prints, and fails only if the lab does.
+# show the tunnels, cut the path of the tunnel AWS sends over (so the
+# failover is one traffic notices), show it as it happens, restore. Not a test: it prints, and fails only if the lab does.
 . "$LAB_DIR/scenario.sh"
 lab_scenario_begin
 
@@ -35,29 +35,32 @@ gw_status | sed 's/^/  /'
 say "traffic: onprem-host $ONPREM_HOST -> vpc-host $VPC_HOST, a ping every 20 ms"
 lab_ping_start onprem-host "$VPC_HOST"
 lab_sleep 2
-say "cutting tunnel 1: AWS endpoint $AWS_EP1's IKE and ESP dropped in the internet"
+egress=$(ip -n vgw route show "$ONPREM_NET" | grep -o 'ipsec[12]' | head -1)
+cut=${egress#ipsec} other=$((3 - ${egress#ipsec}))
+ep=$(vgw_epip "$cut")
+say "cutting tunnel $cut, the one AWS sends over: AWS endpoint $ep's IKE and ESP dropped in the internet"
 t1=$(lab_us)
-fault_cut 1
+fault_cut "$cut"
 line "$t1"
 for ((i = 0; i < 45; i++)); do
 	lab_sleep 2
 	line "$t1"
-	[ "$(ip -n vgw route show "$ONPREM_NET" | grep -o 'ipsec[12]' | head -1)" = ipsec2 ] &&
-		! gw_bgp_up 1 2>/dev/null && break
+	[ "$(ip -n vgw route show "$ONPREM_NET" | grep -o 'ipsec[12]' | head -1)" = "ipsec$other" ] &&
+		! gw_bgp_up "$cut" 2>/dev/null && break
 done
 lab_sleep 1
 read -r rcvd lost outage < <(lab_ping_stop)
 say "failover done: longest outage ${outage} s ($lost of $((rcvd + lost)) pings lost)"
 gw_status | sed 's/^/  /'
-say "restoring tunnel 1's path"
-fault_restore 1
+say "restoring tunnel $cut's path"
+fault_restore "$cut"
 line "$t1"
 if [ "$LAB_GATEWAY" = cgw ]; then
 	# cgw probes the dead tunnel and takes it back after its hold-down
-	lab_wait 60 "tunnel 1 back in use" eval '[ "$(cgw_field 1 15)" = usable ] && gw_bgp_up 1' &&
-		say "tunnel 1 back in use $(lab_since "$t1") s after the cut (after its 10 s hold-down)"
+	lab_wait 60 "tunnel $cut back in use" eval '[ "$(cgw_field '"$cut"' 15)" = usable ] && gw_bgp_up '"$cut" &&
+		say "tunnel $cut back in use $(lab_since "$t1") s after the cut (after its 10 s hold-down)"
 	gw_status | sed 's/^/  /'
 	say "end of demo"
 else
-	say "end of demo (tunnel 1 comes back when the gateway's dead-peer detection restarts it)"
+	say "end of demo (tunnel $cut comes back when the gateway's dead-peer detection restarts it)"
 fi
