@@ -89,20 +89,25 @@ gw_start() {
 	lab_log "cgw started in $(lab_since "$t0")s"
 }
 
-# cgw_lab_up: the whole lab with cgw, both tunnels UP, BGP Established
-# and usable (the start of most cgw scenarios)
-cgw_lab_up() {
+# cgw_wait_usable: both tunnels UP, BGP Established and usable, or fail
+cgw_wait_usable() {
 	local n
-	topo_up || lab_fail "topology"
-	lab_aws_files || lab_fail "awsgen"
-	vgw_start "$LAB_JSON" || lab_fail "vgw start"
-	gw_start "$LAB_JSON" || lab_fail "cgw start"
 	for n in 1 2; do
 		lab_wait 60 "tunnel $n up" gw_tunnel_up $n || lab_fail "tunnel $n not up"
 		lab_wait 60 "BGP $n Established" gw_bgp_up $n || lab_fail "BGP $n not Established"
 		lab_wait 30 "tunnel $n usable" eval '[ "$(cgw_field '$n' 15)" = usable ]' ||
 			lab_fail "tunnel $n never usable"
 	done
+}
+
+# cgw_lab_up: the whole lab with cgw, both tunnels UP, BGP Established
+# and usable (the start of most cgw scenarios)
+cgw_lab_up() {
+	topo_up || lab_fail "topology"
+	lab_aws_files || lab_fail "awsgen"
+	vgw_start "$LAB_JSON" || lab_fail "vgw start"
+	gw_start "$LAB_JSON" || lab_fail "cgw start"
+	cgw_wait_usable
 }
 
 # cgw_restart: stop cgwd alone (charon, FRR and the tunnels stay) and start it again

@@ -21,12 +21,7 @@ grep -q "policy active-standby" "$conn" || lab_fail "no policy line in the impor
 	{ sed 's/^/# /' "$CGW_DIR/check.out"; lab_fail "configuration refused"; }
 cgw_frr_start || lab_fail "frr"
 cgw_start_daemon || lab_fail "cgwd"
-for n in 1 2; do
-	lab_wait 60 "tunnel $n up" gw_tunnel_up $n || lab_fail "tunnel $n not up"
-	lab_wait 60 "BGP $n Established" gw_bgp_up $n || lab_fail "BGP $n not Established"
-	lab_wait 30 "tunnel $n usable" eval '[ "$(cgw_field '$n' 15)" = usable ]' ||
-		lab_fail "tunnel $n never usable"
-done
+cgw_wait_usable
 if1=$(cgw_field 1 3) if2=$(cgw_field 2 3)
 [ "$(cgw_field 1 17)/$(cgw_field 2 17)" = active/standby ] ||
 	lab_fail "show tunnels roles: $(cgw_field 1 17)/$(cgw_field 2 17)"
