@@ -53,5 +53,8 @@ struct output {
 	void (*tail)(FILE *out);
 };
 extern const struct output text_output, json_output, tsv_output;
+/* Prints o (pretty, one document) and releases it. */
+struct json_object;
+void json_print_put(struct json_object *o);
 
 #endif

@@ -25,14 +25,31 @@ addr(uint32_t a, char *buf)
 	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
 }
 
-static void
-finish(struct listing *l)
+/* One read-only listing: usage check, the request, a row per record,
+ * the JSON array or the empty-listing line at the end. */
+static int
+show_listing(const struct cgwctl_opts *opts, int argc, const char *what,
+    uint32_t type, uint32_t rec_type, size_t rec_size,
+    void (*row)(const void *, void *), const char *empty)
 {
-	if (l->array) {
-		printf("%s\n", json_object_to_json_string_ext(l->array,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(l->array);
+	struct listing l = { opts, NULL, 0 };
+	int status;
+
+	if (argc != 0) {
+		fprintf(stderr, "usage: cgwctl %s\n", what);
+		return 2;
 	}
+	if (opts->json)
+		l.array = json_object_new_array();
+	status = ctl_stream(opts, type, NULL, 0, rec_type, rec_size, row, &l,
+	    what);
+	if (status == 0 && !l.rows && !l.array && !opts->tsv)
+		printf("%s\n", empty);
+	if (status == 0 && l.array)
+		json_print_put(l.array);
+	else
+		json_object_put(l.array);
+	return status;
 }
 
 static void
@@ -92,25 +109,10 @@ bgp_row(const void *rec, void *arg)
 int
 cmd_show_bgp(const struct cgwctl_opts *opts, int argc, char **argv)
 {
-	struct listing l = { opts, opts->json ? json_object_new_array() : NULL, 0 };
-	int status;
-
 	(void)argv;
-	if (argc != 0) {
-		fprintf(stderr, "usage: cgwctl show bgp\n");
-		json_object_put(l.array);
-		return 2;
-	}
-	status = ctl_stream(opts, CGW_MSG_SHOW_BGP, NULL, 0,
+	return show_listing(opts, argc, "show bgp", CGW_MSG_SHOW_BGP,
 	    CGW_MSG_BGP_NEIGHBOR, sizeof(struct cgw_msg_bgp_neighbor), bgp_row,
-	    &l, "show bgp");
-	if (status == 0 && !l.rows && !l.array && !opts->tsv)
-		printf("no BGP connections (static routing, see cgwctl show routes)\n");
-	if (status == 0)
-		finish(&l);
-	else
-		json_object_put(l.array);
-	return status;
+	    "no BGP connections (static routing, see cgwctl show routes)");
 }
 
 static void
@@ -154,22 +156,8 @@ route_row(const void *rec, void *arg)
 int
 cmd_show_routes(const struct cgwctl_opts *opts, int argc, char **argv)
 {
-	struct listing l = { opts, opts->json ? json_object_new_array() : NULL, 0 };
-	int status;
-
 	(void)argv;
-	if (argc != 0) {
-		fprintf(stderr, "usage: cgwctl show routes\n");
-		json_object_put(l.array);
-		return 2;
-	}
-	status = ctl_stream(opts, CGW_MSG_SHOW_ROUTES, NULL, 0, CGW_MSG_ROUTE,
-	    sizeof(struct cgw_msg_route), route_row, &l, "show routes");
-	if (status == 0 && !l.rows && !l.array && !opts->tsv)
-		printf("no route goes through a tunnel\n");
-	if (status == 0)
-		finish(&l);
-	else
-		json_object_put(l.array);
-	return status;
+	return show_listing(opts, argc, "show routes", CGW_MSG_SHOW_ROUTES,
+	    CGW_MSG_ROUTE, sizeof(struct cgw_msg_route), route_row,
+	    "no route goes through a tunnel");
 }

@@ -70,11 +70,9 @@ cmd_diagnose(const struct cgwctl_opts *opts, int argc, char **argv)
 	status = ctl_stream(opts, CGW_MSG_DIAGNOSE, &n, sizeof(n),
 	    CGW_MSG_DIAGNOSIS, sizeof(struct cgw_msg_diagnosis), finding, &l,
 	    "diagnose");
-	if (l.array) {
-		if (status == 0)
-			printf("%s\n", json_object_to_json_string_ext(l.array,
-			    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (status == 0 && l.array)
+		json_print_put(l.array);
+	else
 		json_object_put(l.array);
-	}
 	return status ? status : l.faults ? 1 : 0;
 }

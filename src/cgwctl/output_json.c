@@ -32,6 +32,14 @@ add_addr(json_object *o, const char *k, uint32_t a, const char *suffix)
 	add_str(o, k, buf, sizeof(buf));
 }
 
+void
+json_print_put(json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
 static void
 json_head(FILE *out)
 {
@@ -107,10 +115,9 @@ json_tail(FILE *out)
 {
 	json_object *root = json_object_new_object();
 
+	(void)out;
 	json_object_object_add(root, "tunnels", tunnels);
-	fprintf(out, "%s\n", json_object_to_json_string_ext(root,
-	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(root);
+	json_print_put(root);
 	tunnels = NULL;
 }
 

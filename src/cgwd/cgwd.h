@@ -137,6 +137,11 @@ void tunnel_fill_status(const struct tunnel *t, struct cgw_msg_tunnel_status *st
 /* Recomputes UP/DOWN and details from IPsec and BGP state (AWS's rule:
  * a BGP tunnel is UP when IPsec is up and BGP established). */
 void tunnel_refresh_details(struct tunnel *t);
+/* Seconds the CHILD_SA has been up (or since BGP dropped, if later) with
+ * BGP not Established; 0 when that is not the case. */
+uint32_t tunnel_bgp_wait_s(const struct tunnel *t, time_t now);
+/* The AS cgw speaks for on t's connection (the box's unless overridden). */
+uint32_t tunnel_local_asn(const struct cgwd *d, const struct tunnel *t);
 
 /* diagnose_facts.c: what cgwd knows, as diagnose.c's facts */
 struct diag_facts;
@@ -147,8 +152,6 @@ int diagnose_send(struct cgwd *d, const struct tunnel *t, int fd,
 /* routes.c: cgwctl show routes and show bgp */
 int routes_send(struct cgwd *d, int fd, uint32_t seq);
 int bgp_neighbors_send(struct cgwd *d, int fd, uint32_t seq);
-/* Prefixes cgw announces over t right now (with more-specifics). */
-unsigned int tunnel_advertised(const struct cgwd *d, const struct tunnel *t);
 
 /* state.c */
 void state_load(struct cgwd *d);

@@ -183,17 +183,26 @@ alert_text(uint32_t alert)
 	}
 }
 
+/* A rekey of an SA this old that cgw did not ask for: AWS's lifetime ran
+ * out before ours would have, so remember the age for diagnose. */
+static void
+peer_rekey(const struct tunnel *t, const struct cgw_msg_event *ev,
+    unsigned int lifetime, uint32_t *age)
+{
+	/* a rekey asked for with cgwctl rekey completes within seconds */
+	bool ours = t->diag.own_rekey_at && time(NULL) - t->diag.own_rekey_at < 10;
+
+	if (!ours && ev->age_s && ev->age_s < diag_own_rekey_min(lifetime,
+	    t->conf->rekey_margin, t->conf->rekey_fuzz))
+		*age = ev->age_s;
+}
+
 /* Keeps what diagnose needs from the event stream: the last alert that
  * explains a failure, unanswered IKE_SA_INITs, and rekeys AWS started
  * (the SA's age then says whose lifetime ran out). */
 static void
 diag_event(struct tunnel *t, const struct cgw_msg_event *ev)
 {
-	time_t now = time(NULL);
-	/* a rekey asked for with cgwctl rekey completes within seconds */
-	bool ours = t->diag.own_rekey_at && now - t->diag.own_rekey_at < 10;
-	unsigned int own;
-
 	switch (ev->kind) {
 	case CGW_EV_IKE_UP:
 		t->diag.retransmits = 0;
@@ -206,16 +215,12 @@ diag_event(struct tunnel *t, const struct cgw_msg_event *ev)
 	case CGW_EV_CHILD_REKEY:
 		if (t->diag.alert == CGW_ALERT_PROPOSAL_MISMATCH_CHILD)
 			t->diag.alert = 0;
-		own = diag_own_rekey_min(t->conf->phase2.lifetime,
-		    t->conf->rekey_margin, t->conf->rekey_fuzz);
-		if (!ours && ev->age_s && ev->age_s < own)
-			t->diag.peer_rekey_child_age = ev->age_s;
+		peer_rekey(t, ev, t->conf->phase2.lifetime,
+		    &t->diag.peer_rekey_child_age);
 		break;
 	case CGW_EV_IKE_REKEY:
-		own = diag_own_rekey_min(t->conf->phase1.lifetime,
-		    t->conf->rekey_margin, t->conf->rekey_fuzz);
-		if (!ours && ev->age_s && ev->age_s < own)
-			t->diag.peer_rekey_ike_age = ev->age_s;
+		peer_rekey(t, ev, t->conf->phase1.lifetime,
+		    &t->diag.peer_rekey_ike_age);
 		break;
 	case CGW_EV_ALERT:
 		if (ev->alert == CGW_ALERT_RETRANSMIT) {

@@ -87,6 +87,17 @@ is_any(const char *ts)
 	return ts[0] == '\0' || strcmp(ts, "0.0.0.0/0") == 0;
 }
 
+/* Probes and IKE both stopped being answered, long enough for DPD. */
+static void
+path_cut(const struct diag_facts *f, struct findings *fs)
+{
+	add(fs, DIAG_IKE_UNREACHABLE, DIAG_FAULT, "tunnel %u: AWS endpoint %s "
+	    "stopped answering, IKE and ESP alike, %u s ago: the path between "
+	    "%s and %s is cut or filters UDP 500/4500 and ESP; traffic uses "
+	    "the other tunnel meanwhile", f->index, f->aws_outside,
+	    f->lost_for_ms / 1000, f->cgw_outside, f->aws_outside);
+}
+
 /* IKE never completes: returns true if it named why. */
 static bool
 ike_failed(const struct diag_facts *f, struct findings *fs)
@@ -143,12 +154,7 @@ ike_failed(const struct diag_facts *f, struct findings *fs)
 	if (f->probes_sent && f->lost_run >= DIAG_LOST_RUN &&
 	    f->lost_for_ms >= DIAG_PATH_WAIT_MS && (f->ike_in_s == UINT32_MAX ||
 	    f->ike_in_s + 1 >= f->lost_for_ms / 1000)) {
-		add(fs, DIAG_IKE_UNREACHABLE, DIAG_FAULT, "tunnel %u: AWS "
-		    "endpoint %s stopped answering, IKE and ESP alike, %u s "
-		    "ago: the path between %s and %s is cut or filters UDP "
-		    "500/4500 and ESP; traffic uses the other tunnel meanwhile",
-		    n, f->aws_outside, f->lost_for_ms / 1000, f->cgw_outside,
-		    f->aws_outside);
+		path_cut(f, fs);
 		return true;
 	}
 	return false;
@@ -194,12 +200,7 @@ path_failed(const struct diag_facts *f, struct findings *fs)
 			return true;
 		}
 		if (f->lost_for_ms >= DIAG_PATH_WAIT_MS) {
-			add(fs, DIAG_IKE_UNREACHABLE, DIAG_FAULT, "tunnel %u: AWS "
-			    "endpoint %s stopped answering, IKE and ESP alike, "
-			    "%u s ago: the path between %s and %s is cut or "
-			    "filters UDP 500/4500 and ESP; traffic uses the "
-			    "other tunnel meanwhile", n, f->aws_outside, lost_s,
-			    f->cgw_outside, f->aws_outside);
+			path_cut(f, fs);
 			return true;
 		}
 		add(fs, DIAG_PATH_DOWN, DIAG_FAULT, "tunnel %u: nothing has "
@@ -223,29 +224,29 @@ path_failed(const struct diag_facts *f, struct findings *fs)
 	return false;
 }
 
+/* AWS rekeyed phase N's SA at this age, before cgw would have: AWS's
+ * lifetime is the shorter one. */
+static void
+early_rekey(const struct diag_facts *f, struct findings *fs,
+    unsigned int phase, uint32_t age, unsigned int lifetime)
+{
+	unsigned int own = diag_own_rekey_min(lifetime, f->rekey_margin,
+	    f->rekey_fuzz);
+
+	if (age && age < own)
+		add(fs, DIAG_LIFETIME, DIAG_WARNING, "tunnel %u: AWS rekeyed "
+		    "phase %u after %u s, before cgw would have (%u s at the "
+		    "earliest): AWS's Phase %u lifetime is shorter than "
+		    "phase%u lifetime %u; set it to the tunnel's Phase %u "
+		    "lifetime in AWS so both sides rekey on one schedule",
+		    f->index, phase, age, own, phase, phase, lifetime, phase);
+}
+
 static void
 lifetimes(const struct diag_facts *f, struct findings *fs)
 {
-	unsigned int own;
-
-	own = diag_own_rekey_min(f->p2_lifetime, f->rekey_margin,
-	    f->rekey_fuzz);
-	if (f->peer_rekey_child_age && f->peer_rekey_child_age < own)
-		add(fs, DIAG_LIFETIME, DIAG_WARNING, "tunnel %u: AWS rekeyed "
-		    "phase 2 after %u s, before cgw would have (%u s at the "
-		    "earliest): AWS's Phase 2 lifetime is shorter than "
-		    "phase2 lifetime %u; set it to the tunnel's Phase 2 "
-		    "lifetime in AWS so both sides rekey on one schedule",
-		    f->index, f->peer_rekey_child_age, own, f->p2_lifetime);
-	own = diag_own_rekey_min(f->p1_lifetime, f->rekey_margin,
-	    f->rekey_fuzz);
-	if (f->peer_rekey_ike_age && f->peer_rekey_ike_age < own)
-		add(fs, DIAG_LIFETIME, DIAG_WARNING, "tunnel %u: AWS rekeyed "
-		    "phase 1 after %u s, before cgw would have (%u s at the "
-		    "earliest): AWS's Phase 1 lifetime is shorter than "
-		    "phase1 lifetime %u; set it to the tunnel's Phase 1 "
-		    "lifetime in AWS", f->index, f->peer_rekey_ike_age, own,
-		    f->p1_lifetime);
+	early_rekey(f, fs, 2, f->peer_rekey_child_age, f->p2_lifetime);
+	early_rekey(f, fs, 1, f->peer_rekey_ike_age, f->p1_lifetime);
 }
 
 static void

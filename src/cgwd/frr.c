@@ -431,12 +431,12 @@ frr_unstick(struct cgwd *d)
 		return;
 	for (size_t i = 0; i < d->n_tunnels; i++) {
 		struct tunnel *t = &d->tunnels[i];
-		time_t since = t->diag.ipsec_up_at > t->diag.bgp_down_at ?
-		    t->diag.ipsec_up_at : t->diag.bgp_down_at;
 
-		if (!t->bgp_seen || t->bgp_up || !t->child_up || !t->usable ||
+		/* the wait is 0 unless IPsec is up and BGP is not */
+		if (!t->bgp_seen || !t->usable ||
 		    strncmp(t->diag.bgp_code, "05", 2) != 0 ||
-		    now - since < 15 || now - t->diag.bgp_cleared_at < 30)
+		    tunnel_bgp_wait_s(t, now) < 15 ||
+		    now - t->diag.bgp_cleared_at < 30)
 			continue;
 		t->diag.bgp_cleared_at = now;
 		log_warn(LOG_BGP, "%s: BGP stuck in FSM errors (%s): clearing the session",

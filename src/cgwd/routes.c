@@ -57,21 +57,6 @@ route_of(const struct tunnel *t, uint32_t dir, struct cgw_msg_route *m)
 	snprintf(m->ifname, sizeof(m->ifname), "%s", t->conf->ifname);
 }
 
-unsigned int
-tunnel_advertised(const struct cgwd *d, const struct tunnel *t)
-{
-	const struct cgw_box_conf *box = &d->conf->box;
-	struct cgw_prefix half[2];
-	unsigned int n = 0;
-
-	if (t->conn->routing != CGW_ROUTING_BGP || t->shut)
-		return 0;
-	for (size_t i = 0; i < box->n_advertise; i++)
-		n += 1 + (t->pull_return &&
-		    frr_more_specifics(&box->advertise[i], half) ? 2 : 0);
-	return n;
-}
-
 static int
 send_advertised(struct cgwd *d, const struct tunnel *t, int fd, uint32_t seq)
 {
@@ -151,8 +136,7 @@ bgp_neighbors_send(struct cgwd *d, int fd, uint32_t seq)
 		snprintf(m.ifname, sizeof(m.ifname), "%s", t->conf->ifname);
 		m.neighbor = t->conf->inside_remote.s_addr;
 		m.remote_as = t->conf->aws_asn;
-		m.local_as = t->conn->local_asn ? t->conn->local_asn :
-		    d->conf->box.local_asn;
+		m.local_as = tunnel_local_asn(d, t);
 		snprintf(m.state, sizeof(m.state), "%s", t->bgp_seen ?
 		    t->bgp_state : d->frr_off ? "not-driven" : "-");
 		m.uptime_s = t->bgp_up ? (uint32_t)(t->bgp_uptime_ms / 1000) : 0;

@@ -184,6 +184,22 @@ tunnel_set_state(struct cgwd *d, struct tunnel *t, bool child_up,
 	health_child(d, t);
 }
 
+uint32_t
+tunnel_bgp_wait_s(const struct tunnel *t, time_t now)
+{
+	time_t since = t->diag.ipsec_up_at > t->diag.bgp_down_at ?
+	    t->diag.ipsec_up_at : t->diag.bgp_down_at;
+
+	return t->child_up && !t->bgp_up && since && now > since ?
+	    (uint32_t)(now - since) : 0;
+}
+
+uint32_t
+tunnel_local_asn(const struct cgwd *d, const struct tunnel *t)
+{
+	return t->conn->local_asn ? t->conn->local_asn : d->conf->box.local_asn;
+}
+
 void
 tunnel_fill_status(const struct tunnel *t, struct cgw_msg_tunnel_status *st)
 {
