@@ -19,7 +19,6 @@ tunnel_diag_facts(struct cgwd *d, const struct tunnel *t,
     struct diag_facts *f)
 {
 	const struct cgw_tunnel_conf *c = t->conf;
-	time_t now = time(NULL), since;
 
 	memset(f, 0, sizeof(*f));
 	f->index = c->index;
@@ -32,15 +31,19 @@ tunnel_diag_facts(struct cgwd *d, const struct tunnel *t,
 	f->rekey_fuzz = c->rekey_fuzz;
 	f->mtu = c->mtu;
 	f->bgp = t->conn->routing == CGW_ROUTING_BGP && !d->frr_off;
-	f->local_asn = t->conn->local_asn ? t->conn->local_asn :
-	    d->conf->box.local_asn;
+	f->local_asn = tunnel_local_asn(d, t);
 	f->aws_asn = c->aws_asn;
 	f->prefix_limit = (unsigned int)frr_prefix_limit(t->conn);
 	/* the most this tunnel announces: during a failover it adds the
 	 * more-specifics of every on-prem prefix */
 	f->advertised = (unsigned int)d->conf->box.n_advertise * 3;
 
+	/* t->ike_up means "an IKE_SA exists" (keep-up's question); diagnose
+	 * asks whether one is established, which the listing says */
 	f->ike_up = t->ike_up;
+	if (t->have_sa)
+		f->ike_up = strncmp(t->sa.ike_state_name, "ESTABLISHED", 16) == 0 ||
+		    strncmp(t->sa.ike_state_name, "REKEYING", 16) == 0;
 	f->child_up = t->child_up;
 	f->alert = t->diag.alert;
 	f->alert_rekeying = t->diag.alert_rekeying;
@@ -68,10 +71,7 @@ tunnel_diag_facts(struct cgwd *d, const struct tunnel *t,
 
 	snprintf(f->bgp_state, sizeof(f->bgp_state), "%s",
 	    t->bgp_seen ? t->bgp_state : "");
-	since = t->diag.ipsec_up_at > t->diag.bgp_down_at ?
-	    t->diag.ipsec_up_at : t->diag.bgp_down_at;
-	if (t->child_up && !t->bgp_up && since && now > since)
-		f->bgp_wait_s = (uint32_t)(now - since);
+	f->bgp_wait_s = tunnel_bgp_wait_s(t, time(NULL));
 	snprintf(f->bgp_reset, sizeof(f->bgp_reset), "%s", t->diag.bgp_reset);
 	snprintf(f->bgp_code, sizeof(f->bgp_code), "%s", t->diag.bgp_code);
 	snprintf(f->bgp_reason, sizeof(f->bgp_reason), "%s",
