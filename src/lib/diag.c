@@ -18,7 +18,7 @@ cgw_diag_init(struct cgw_diag *d)
 void
 cgw_diag_clear(struct cgw_diag *d)
 {
-	for (size_t i = 0; i < d->n; i++) {
+	for (size_t i = 0; i < d->stored; i++) {
 		free(d->entries[i].file);
 		free(d->entries[i].msg);
 	}
@@ -34,12 +34,12 @@ cgw_diag_add(struct cgw_diag *d, const char *file, int line,
 	va_list ap;
 	char *msg;
 
-	/* A fuzzer's or a broken file's error flood must not eat memory. */
-	if (d->n >= max) {
-		d->n++;
+	/* A fuzzer's or a broken file's error flood must not eat memory:
+	 * past max it is only counted. */
+	d->n++;
+	if (d->stored >= max)
 		return;
-	}
-	if (d->n == d->cap) {
+	if (d->stored == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 8;
 		d->entries = xreallocarray(d->entries, d->cap,
 		    sizeof(*d->entries));
@@ -48,10 +48,10 @@ cgw_diag_add(struct cgw_diag *d, const char *file, int line,
 	if (vasprintf(&msg, fmt, ap) < 0)
 		xoom();
 	va_end(ap);
-	d->entries[d->n].file = file ? xstrdup(file) : NULL;
-	d->entries[d->n].line = line;
-	d->entries[d->n].msg = msg;
-	d->n++;
+	d->entries[d->stored].file = file ? xstrdup(file) : NULL;
+	d->entries[d->stored].line = line;
+	d->entries[d->stored].msg = msg;
+	d->stored++;
 }
 
 /* Rank of an entry's file: where that file first appears, so files stay
@@ -70,8 +70,7 @@ file_rank(const struct cgw_diag *d, size_t i)
 void
 cgw_diag_print(FILE *out, const struct cgw_diag *d)
 {
-	size_t max = d->max ? d->max : 1000;
-	size_t shown = d->n < max ? d->n : max;
+	size_t shown = d->stored;
 	size_t *order = xcalloc(shown, sizeof(*order));
 	size_t *rank = xcalloc(shown, sizeof(*rank));
 

@@ -19,7 +19,8 @@ struct cgw_diag_entry {
 
 struct cgw_diag {
 	struct cgw_diag_entry *entries;
-	size_t n;
+	size_t n;		/* problems reported, recorded or not */
+	size_t stored;		/* entries[] in use: at most max */
 	size_t cap;
 	size_t max;		/* stop recording after this many (0 = 1000) */
 };

@@ -265,6 +265,38 @@ test_policy_roundtrip(void)
 	    "expected auto or udp");
 }
 
+/* A flood of errors: all counted, the first 1000 kept and printed in
+ * order, and clearing frees exactly what was kept (ASan checks that). */
+static void
+test_error_flood(void)
+{
+	struct cgw_conf *c = cgw_conf_new();
+	struct cgw_diag d;
+	char *text = NULL, *out = NULL;
+	size_t len = 0, olen = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	for (int i = 0; i < 1500; i++)
+		fprintf(f, "bogus%d\n", i);
+	fclose(f);
+	cgw_diag_init(&d);
+	cgw_conf_parse_buffer(c, "flood.conf", text, len, &d);
+	CHECK(d.n == 1500);
+	CHECK(d.stored == 1000);
+	f = open_memstream(&out, &olen);
+	cgw_diag_print(f, &d);
+	fclose(f);
+	CHECK(strstr(out, "flood.conf:1: ") == out);
+	CHECK(strstr(out, "flood.conf:1000: ") != NULL);
+	CHECK(strstr(out, "flood.conf:1001: ") == NULL);
+	CHECK(strstr(out, "(500 more errors not shown)\n") != NULL);
+	cgw_diag_clear(&d);
+	CHECK(d.n == 0 && d.stored == 0 && d.entries == NULL);
+	free(out);
+	free(text);
+	cgw_conf_free(c);
+}
+
 int
 main(void)
 {
@@ -273,6 +305,7 @@ main(void)
 	test_syntax();
 	test_aws_rules();
 	test_policy_roundtrip();
+	test_error_flood();
 	cgw_diag_clear(&diag);
 	return unit_summary();
 }
