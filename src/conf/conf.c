@@ -141,8 +141,10 @@ default_ifname(const struct cgw_conn_conf *conn, unsigned int index,
 		    (*p >= 'A' && *p <= 'Z'))
 			alnum[n++] = *p;
 	alnum[n] = '\0';
-	snprintf(buf, CGW_IFNAMSIZ, "cgw-%s-%u", alnum + (n > 6 ? n - 6 : 0),
-	    index);
+	/* The id's last 6 letters and the tunnel's index: 13 characters at
+	 * most, in IFNAMSIZ (a tunnel index is 1 or 2). */
+	snprintf(buf, CGW_IFNAMSIZ, "cgw-%.6s-%u", alnum + (n > 6 ? n - 6 : 0),
+	    index % 100);
 }
 
 void

@@ -21,13 +21,13 @@ static const char conf_text[] =
     "  inside 169.254.20.0/30\n  psk \"zyxwvuts_2\"\n }\n}\n";
 
 static char *
-render(const struct cgw_conf *c, const bool *pull, size_t *n)
+render(const struct cgw_conf *c, const struct frr_policy *pol, size_t *n)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	*n = frr_conf_write(f, c, pull);
+	*n = frr_conf_write(f, c, pol);
 	fclose(f);
 	return buf;
 }
@@ -83,8 +83,8 @@ test_active_standby(void)
 	    " set local-preference 100\n") != NULL);
 	/* The failover entry 10 comes first: the more-specifics, when
 	 * pulled over the standby, are announced without the prepend. */
-	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-2 deny 10\n") <
-	    strstr(t, "route-map CGW-OUT-cgw-bcdef0-2 permit 15\n"));
+	CHECK_BEFORE(t, "route-map CGW-OUT-cgw-bcdef0-2 deny 10\n",
+	    "route-map CGW-OUT-cgw-bcdef0-2 permit 15\n");
 	CHECK(strstr(t, "  maximum-paths 2\n") != NULL);
 	free(t);
 
@@ -165,8 +165,8 @@ main(void)
 	/* ...from the routes kept, never by a route refresh. */
 	CHECK(strstr(t, "  neighbor 169.254.10.1 soft-reconfiguration inbound\n") != NULL);
 	/* Each route-map is defined before a neighbor refers to it. */
-	CHECK(strstr(t, "route-map CGW-IN-cgw-bcdef0-2 permit 10\n") <
-	    strstr(t, "route-map CGW-IN-cgw-bcdef0-2 in\n"));
+	CHECK_BEFORE(t, "route-map CGW-IN-cgw-bcdef0-2 permit 10\n",
+	    "route-map CGW-IN-cgw-bcdef0-2 in\n");
 	/* Never delete what a neighbor references. */
 	CHECK(strstr(t, "no route-map") == NULL);
 	CHECK(strstr(t, "no set") == NULL);
@@ -193,7 +193,7 @@ main(void)
 		fclose(f);
 		CHECK(strstr(buf, "route-map CGW-OUT-cgw-bcdef0-2 permit 10\n") != NULL);
 		CHECK(strstr(buf, " neighbor 169.254.10.1 shutdown\n") != NULL);
-		CHECK(strstr(buf, "route-map") < strstr(buf, "shutdown"));
+		CHECK_BEFORE(buf, "route-map", "shutdown");
 		CHECK(strstr(buf, "clear bgp ipv4 unicast 169.254.20.1 soft out\n") != NULL);
 		CHECK(strstr(buf, "clear bgp ipv4 unicast 169.254.10.1") == NULL);
 		CHECK(strstr(buf, "network") == NULL);

@@ -8,6 +8,7 @@
 #define CGW_UNIT_H
 
 #include <stdio.h>
+#include <string.h>
 
 static int unit_passed, unit_failed;
 
@@ -19,6 +20,14 @@ static int unit_passed, unit_failed;
 		fprintf(stderr, "%s:%d: CHECK(%s) failed\n",		\
 		    __FILE__, __LINE__, #cond);				\
 	}								\
+} while (0)
+
+/* Both texts occur in hay, a before b.  A plain strstr(a) < strstr(b)
+ * passes when a is missing (NULL compares lower). */
+#define CHECK_BEFORE(hay, a, b) do {					\
+	const char *a_ = strstr((hay), (a)), *b_ = strstr((hay), (b));	\
+									\
+	CHECK(a_ != NULL && b_ != NULL && a_ < b_);			\
 } while (0)
 
 static inline int

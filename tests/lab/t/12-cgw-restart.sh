@@ -27,8 +27,13 @@ grep -q "adopted the running charon" "$CGW_DIR/cgwd.log" || lab_fail "cgwd did n
 
 # 2. kill -9 charon: both tunnels come back by themselves
 t0=$(lab_us)
+old_charon=$(cat "$CGW_DIR/charon.pid")
 gw_kill charon || lab_fail "kill charon"
-lab_wait 30 "tunnel 1 down after charon died" eval '! gw_tunnel_up 1' || true
+# "Back" means a new charon: cgwd started another and it has its SAs.
+lab_wait 30 "cgwd started a new charon" eval \
+	'[ -s "$CGW_DIR/charon.pid" ] && [ "$(cat "$CGW_DIR/charon.pid")" != "$old_charon" ] &&
+	    kill -0 "$(cat "$CGW_DIR/charon.pid")" 2>/dev/null' ||
+	lab_fail "no new charon after kill -9 (pid file still $(cat "$CGW_DIR/charon.pid" 2>/dev/null))"
 lab_wait 60 "both tunnels up again" eval 'gw_tunnel_up 1 && gw_tunnel_up 2' ||
 	lab_fail "tunnels not back after kill -9 charon"
 lab_timing charon_kill_to_tunnels_up "$(lab_since "$t0")"
