@@ -56,7 +56,9 @@ static const struct {
 } vendors[] = {
 	{ "config vpn ipsec phase1-interface", "a Fortinet FortiGate" },
 	{ "config vpn ipsec phase2-interface", "a Fortinet FortiGate" },
-	{ "Go to VPN-->IPSec", "a pfSense" },
+	/* GUI instructions: pfSense's and FortiGate's downloads both begin
+	 * so; the vendor is the one the file names (vendor_words). */
+	{ "Go to VPN-->IPSec", NULL },
 	{ "set security ike ", "a Juniper JunOS (SRX)" },
 	{ "set security ipsec ", "a Juniper JunOS (SRX)" },
 	{ "set ike gateway ", "a Juniper ScreenOS" },
@@ -87,12 +89,37 @@ static const char *const vendor_words[][2] = {
 	{ "JunOS", "a Juniper JunOS" },
 };
 
+/* The vendor the file names most often, and the first line naming it;
+ * NULL if it names none. */
+static const char *
+named_vendor(const struct imp_lines *ls, int *vline)
+{
+	enum { NWORDS = sizeof(vendor_words) / sizeof(vendor_words[0]) };
+	int count[NWORDS] = { 0 }, first[NWORDS] = { 0 };
+	size_t best = NWORDS;
+
+	for (int i = 0; i < ls->n; i++)
+		for (size_t v = 0; v < NWORDS; v++)
+			if (strstr(ls->l[i], vendor_words[v][0])) {
+				if (!count[v]++)
+					first[v] = i + 1;
+			}
+	for (size_t v = 0; v < NWORDS; v++)
+		if (count[v] && (best == NWORDS || count[v] > count[best] ||
+		    (count[v] == count[best] && first[v] < first[best])))
+			best = v;
+	if (best == NWORDS)
+		return NULL;
+	*vline = first[best];
+	return vendor_words[best][1];
+}
+
 static enum cgw_import_format
 detect_text(const struct imp_lines *ls, const char **vendor, int *vline)
 {
 	bool conn = false, swan = false, vyatta = false, l2l = false;
 	bool tunif = false, generic = false, cryptomap = false;
-	int l2l_line = 0;
+	int l2l_line = 0, gui_line = 0;
 
 	*vendor = NULL;
 	*vline = 0;
@@ -122,6 +149,11 @@ detect_text(const struct imp_lines *ls, const char **vendor, int *vline)
 		for (size_t v = 0; !*vendor && v < sizeof(vendors) /
 		    sizeof(vendors[0]); v++)
 			if (imp_prefix(p, vendors[v].prefix)) {
+				if (!vendors[v].vendor) {
+					if (!gui_line)
+						gui_line = i + 1;
+					continue;
+				}
 				*vendor = vendors[v].vendor;
 				*vline = i + 1;
 			}
@@ -137,15 +169,17 @@ detect_text(const struct imp_lines *ls, const char **vendor, int *vline)
 		*vline = l2l_line;
 		return CGW_IMPORT_UNKNOWN;
 	}
-	if (generic && !*vendor)
+	if (generic && !*vendor && !gui_line)
 		return CGW_IMPORT_GENERIC;
-	for (int i = 0; !*vendor && i < ls->n; i++)
-		for (size_t v = 0; !*vendor && v < sizeof(vendor_words) /
-		    sizeof(vendor_words[0]); v++)
-			if (strstr(ls->l[i], vendor_words[v][0])) {
-				*vendor = vendor_words[v][1];
-				*vline = i + 1;
-			}
+	if (!*vendor)
+		*vendor = named_vendor(ls, vline);
+	if (gui_line) {
+		/* Point at the GUI steps, whoever they are for.  pfSense's
+		 * download never names pfSense; FortiGate's names itself. */
+		*vline = gui_line;
+		if (!*vendor)
+			*vendor = "a pfSense";
+	}
 	return CGW_IMPORT_UNKNOWN;
 }
 
