@@ -6,22 +6,38 @@
 #                              Debian package (debhelper)
 #   packaging/deps.sh lab      also what the lab needs (QEMU, a kernel with ESP,
 #                              strongSwan, FRR, nftables)
+#   packaging/deps.sh --list [lab]
+#                              print the package names, install nothing
+#
+# tests/needs names, for every file and command a test uses, the package
+# that ships it; tests/deps/run.sh (in make check) fails when one of those
+# packages is missing here.
 set -eu
 
+# strongswan-swanctl and libcharon-extra-plugins (kernel-libipsec: the
+# userspace ESP of the plugin test's responder) are for make check's
+# plugin test, outside the lab.
 BUILD="autoconf automake libtool pkgconf make gcc clang libclang-rt-14-dev
        libxml2-dev libjson-c-dev libmnl-dev libsystemd-dev mandoc python3
-       dpkg-dev debhelper strongswan-charon libnftables-dev"
+       dpkg-dev debhelper strongswan-charon libnftables-dev
+       strongswan-libcharon libstrongswan strongswan-swanctl
+       libcharon-extra-plugins iproute2 dpkg"
 LAB="qemu-system-x86 linux-image-amd64 busybox-static cpio kmod
      strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
-     frr iproute2 nftables iputils-ping procps tcpdump"
+     frr iproute2 nftables iputils-ping procps tcpdump util-linux coreutils"
 
-want="$BUILD"
+want="$BUILD" list=0
 for arg in "$@"; do
 	case "$arg" in
 	lab) want="$want $LAB" ;;
-	*) echo "usage: $0 [lab]" >&2; exit 2 ;;
+	--list) list=1 ;;
+	*) echo "usage: $0 [--list] [lab]" >&2; exit 2 ;;
 	esac
 done
+if [ $list = 1 ]; then
+	printf '%s\n' $want | sort -u
+	exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: run as root (it installs Debian packages)" >&2

@@ -17,17 +17,20 @@
 #                             192.0.2.4 t3: aes128 only (a offers aes256)
 #
 # On a kernel without ESP a's CHILD_SAs fail to install: that is expected
-# and shows as INSTALL_FAILED.  Needs root; exits 77 (skip) otherwise.
+# and shows as INSTALL_FAILED.  Needs root and the packages tests/needs
+# lists for "test"; without them it fails, naming what is missing.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
+need_top=${srcdir:-$here/../../..}
+. "$need_top/tests/need.sh"
 so=${CGW_PLUGIN_SO:-${builddir:-.}/plugins/cgw/.libs/libstrongswan-cgw.so}
 charon=/usr/lib/ipsec/charon
 
-[ "$(id -u)" -eq 0 ] || { echo "netns.sh: needs root, skipped"; exit 77; }
-for f in "$charon" /usr/sbin/swanctl "$so"; do
-	[ -e "$f" ] || { echo "netns.sh: no $f, skipped"; exit 77; }
-done
+[ "$(id -u)" -eq 0 ] || { echo "netns.sh: needs root (network namespaces)"; exit 1; }
+missing=$(need_missing test)
+[ -z "$missing" ] || { echo "netns.sh: missing, install with packaging/deps.sh:"; echo "$missing"; exit 1; }
+[ -e "$so" ] || { echo "netns.sh: no plugin $so (build it first)"; exit 1; }
 so=$(cd "$(dirname "$so")" && pwd)/$(basename "$so")
 
 tag=cgwt$$
@@ -43,8 +46,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ip netns add "$tag-a" && ip netns add "$tag-b" || exit 77
-ip link add "$tag-a0" type veth peer name "$tag-b0" || exit 77
+ip netns add "$tag-a" && ip netns add "$tag-b" || exit 1
+ip link add "$tag-a0" type veth peer name "$tag-b0" || exit 1
 ip link set "$tag-a0" netns "$tag-a"
 ip link set "$tag-b0" netns "$tag-b"
 ip -n "$tag-a" addr add 192.0.2.1/24 dev "$tag-a0"
@@ -67,6 +70,7 @@ charon {
 		a {
 			path = $dir/a.log
 			time_format = %T
+			flush_line = yes
 			default = 1
 			cfg = 2
 		}
@@ -81,6 +85,7 @@ charon {
 		b {
 			path = $dir/b.log
 			time_format = %T
+			flush_line = yes
 			default = 1
 		}
 	}
@@ -145,6 +150,14 @@ done
 ip netns exec "$tag-b" swanctl --load-all --file "$dir/swanctl.conf" \
 	--uri "unix://$dir/run-b/charon.vici" >"$dir/swanctl.out" 2>&1 ||
 	{ cat "$dir/swanctl.out"; exit 1; }
+
+# A plugin charon could not load shows later as a refused proposal: say
+# which package it lacks instead.
+for i in $(seq 50); do
+	grep -q 'loaded plugins' "$dir/a.log" 2>/dev/null && break
+	sleep 0.1
+done
+need_charon_log "$dir/a.log" && need_charon_log "$dir/b.log" || exit 1
 
 # cgwd comes after charon: the plugin must have been retrying
 sleep 2
