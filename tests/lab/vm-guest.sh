@@ -23,7 +23,10 @@ stty -F $out raw -echo 2>/dev/null
 echo "vm-guest: guest up $(cut -d' ' -f1 /proc/uptime)s after kernel start" >$out
 
 . "$(dirname "$0")/lab-env.sh"
-if ! lab_env_setup >"$labshare/env.log" 2>&1; then
+# vm.sh's list of the host directories the job uses (checkout, build tree):
+# lab_env_setup keeps them visible under its scratch tmpfs.
+mapfile -t keep <"$labshare/keep"
+if ! lab_env_setup "$labshare" "${keep[@]}" >"$labshare/env.log" 2>&1; then
 	cat "$labshare/env.log" >$out
 	echo "vm-guest: environment setup failed" >$out
 	echo 125 >"$labshare/rc"
