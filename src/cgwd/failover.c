@@ -43,6 +43,34 @@ healthy(const struct fo_tunnel *t)
 	return t->child_up && t->probe_ok && !t->drained;
 }
 
+/* Another tunnel of the connection is in use. */
+static bool
+other_usable(const struct fo_conn *c, const struct fo_tunnel *t)
+{
+	for (int k = 0; k < FO_TUNNELS; k++)
+		if (&c->t[k] != t && c->t[k].state == FO_UP)
+			return true;
+	return false;
+}
+
+/* ...and its probes are answered: an alternative worth protecting. */
+static bool
+other_working(const struct fo_conn *c, const struct fo_tunnel *t)
+{
+	for (int k = 0; k < FO_TUNNELS; k++)
+		if (&c->t[k] != t && c->t[k].state == FO_UP &&
+		    c->t[k].probe_ok)
+			return true;
+	return false;
+}
+
+/* Only the probes say it is dead: its CHILD_SA is there. */
+static bool
+probes_only(const struct fo_tunnel *t)
+{
+	return t->child_up && !t->drained && !t->probe_ok;
+}
+
 static void
 enter(struct fo_tunnel *t, enum fo_state s, uint64_t now)
 {
@@ -60,24 +88,44 @@ step(struct fo_conn *c, struct fo_tunnel *t, uint64_t now)
 {
 	bool was = t->state == FO_UP;
 
+	t->probes_failing = probes_only(t);
 	switch (t->state) {
 	case FO_UP:
-		if (!healthy(t))
+		/* Probe evidence alone never takes the last tunnel in use
+		 * out: with both probed dead but their SAs up, the probes
+		 * (ICMP filtered on the way) are more likely wrong than
+		 * both tunnels, and there is nowhere better to go. */
+		if (!healthy(t) && !(probes_only(t) && !other_usable(c, t)))
 			enter(t, FO_DOWN, now);
 		break;
 	case FO_DOWN:
+		/* The hold-down protects a working alternative from a
+		 * flapping tunnel; without one it only prolongs an outage. */
 		if (healthy(t))
-			enter(t, t->failed_before && c->cfg.holddown_ms ?
-			    FO_HOLDDOWN : FO_UP, now);
+			enter(t, t->failed_before && c->cfg.holddown_ms &&
+			    other_working(c, t) ? FO_HOLDDOWN : FO_UP, now);
 		break;
 	case FO_HOLDDOWN:
 		if (!healthy(t))
 			enter(t, FO_DOWN, now);
-		else if (now - t->since_ms >= c->cfg.holddown_ms)
+		else if (now - t->since_ms >= c->cfg.holddown_ms ||
+		    !other_working(c, t))
 			enter(t, FO_UP, now);
 		break;
 	}
 	return was != (t->state == FO_UP);
+}
+
+/* One tunnel's event can change what the other may do (its alternative
+ * came or went): every tunnel steps. */
+static bool
+step_all(struct fo_conn *c, uint64_t now)
+{
+	bool changed = false;
+
+	for (int i = 0; i < FO_TUNNELS; i++)
+		changed |= step(c, &c->t[i], now);
+	return changed;
 }
 
 bool
@@ -91,7 +139,7 @@ fo_child(struct fo_conn *c, int i, bool up, uint64_t now_ms)
 		t->probe_ok = false;
 		t->lost = 0;
 	}
-	return step(c, t, now_ms);
+	return step_all(c, now_ms);
 }
 
 bool
@@ -121,24 +169,20 @@ fo_probe(struct fo_conn *c, int i, bool answered, uint64_t now_ms)
 		if (++t->lost >= t->need)
 			t->probe_ok = false;
 	}
-	return step(c, t, now_ms);
+	return step_all(c, now_ms);
 }
 
 bool
 fo_drain(struct fo_conn *c, int i, bool drained, uint64_t now_ms)
 {
 	c->t[i].drained = drained;
-	return step(c, &c->t[i], now_ms);
+	return step_all(c, now_ms);
 }
 
 bool
 fo_tick(struct fo_conn *c, uint64_t now_ms)
 {
-	bool changed = false;
-
-	for (int i = 0; i < FO_TUNNELS; i++)
-		changed |= step(c, &c->t[i], now_ms);
-	return changed;
+	return step_all(c, now_ms);
 }
 
 bool

@@ -20,8 +20,14 @@
  * loss rate is learned from runs that ended with an answer, over the
  * last thousand or two probes.  A tunnel that
  * failed comes back only after it has been healthy for `holddown_ms`
- * without interruption, so a flapping tunnel is not used; a tunnel coming
- * up for the first time is used at once (bring-up must be fast).
+ * without interruption, so a flapping tunnel is not used instead of a
+ * working one; with no other tunnel working, and when it comes up for the
+ * first time (bring-up must be fast), it is used at once.
+ *
+ * Probe loss alone (the CHILD_SA still up) never takes the last tunnel in
+ * use out: probes can be filtered while IKE, ESP and BGP are fine, and
+ * with no other tunnel in use there is nothing better.  It shows as
+ * probes_failing.
  */
 #ifndef CGW_FAILOVER_H
 #define CGW_FAILOVER_H
@@ -52,6 +58,7 @@ struct fo_tunnel {
 	bool child_up;
 	bool probe_ok;			/* last probe answered */
 	bool drained;			/* taken out by the operator (reset) */
+	bool probes_failing;		/* dead by probes alone (SA up) */
 	unsigned int lost;		/* probes lost in a row */
 	unsigned int need;		/* lost in a row that mean dead, this run */
 	uint32_t seen_w, lost_w;	/* loss estimate: probes, losses survived */

@@ -239,6 +239,68 @@ test_outage_not_learned(void)
 	CHECK(fo_usable(&c, 0));
 }
 
+/* ICMP to both AWS inside addresses dropped, IKE/ESP/BGP fine: the first
+ * tunnel to miss its probes goes (the other still answers), the last one
+ * in use stays, saying its probes fail. */
+static void
+test_probes_never_take_the_last_tunnel(void)
+{
+	both_up();
+	for (uint64_t t = 1000; t <= 3000; t += 100) {
+		fo_probe(&c, 0, false, t);
+		fo_probe(&c, 1, false, t + 50);
+	}
+	CHECK(!fo_usable(&c, 0) && fo_shut(&c, 0));
+	CHECK(fo_usable(&c, 1) && !fo_shut(&c, 1));
+	CHECK(c.t[1].probes_failing && c.t[1].state == FO_UP);
+	CHECK(fo_pull_return(&c, 1));
+	CHECK(!fo_tick(&c, 60000) && fo_usable(&c, 1));
+	/* Its CHILD_SA going is not probe evidence: out it goes. */
+	CHECK(fo_child(&c, 1, false, 61000));
+	CHECK(!fo_usable(&c, 1) && !c.t[1].probes_failing);
+
+	/* Alone from the start (tunnel 2 never came up): it stays too. */
+	fo_init(&c, &cfg);
+	fo_child(&c, 0, true, 0);
+	fo_probe(&c, 0, true, 0);
+	for (uint64_t t = 100; t <= 1000; t += 100)
+		fo_probe(&c, 0, false, t);
+	CHECK(fo_usable(&c, 0) && c.t[0].probes_failing);
+	/* ...until the other tunnel works: then the probes are believed. */
+	fo_child(&c, 1, true, 1100);
+	CHECK(fo_probe(&c, 1, true, 1100));
+	CHECK(fo_probe(&c, 0, false, 1200) || !fo_usable(&c, 0));
+	CHECK(!fo_usable(&c, 0) && fo_usable(&c, 1));
+}
+
+/* The hold-down only protects a working alternative. */
+static void
+test_no_holddown_without_alternative(void)
+{
+	/* Both CHILD_SAs gone (outside link down), then back: each is used
+	 * as soon as it answers. */
+	both_up();
+	fo_child(&c, 0, false, 1000);
+	fo_child(&c, 1, false, 1000);
+	fo_child(&c, 0, true, 21000);
+	CHECK(fo_probe(&c, 0, true, 21100));
+	CHECK(fo_usable(&c, 0) && c.t[0].state == FO_UP);
+	/* The second back while the first works: it waits its hold-down. */
+	fo_child(&c, 1, true, 21200);
+	CHECK(!fo_probe(&c, 1, true, 21300));
+	CHECK(c.t[1].state == FO_HOLDDOWN);
+
+	/* Held down while the other works; the other dies: used at once. */
+	both_up();
+	fo_child(&c, 0, false, 1000);
+	fo_child(&c, 0, true, 2000);
+	fo_probe(&c, 0, true, 2100);
+	CHECK(c.t[0].state == FO_HOLDDOWN);
+	CHECK(fo_child(&c, 1, false, 3000));
+	CHECK(fo_usable(&c, 0) && !fo_usable(&c, 1));
+	CHECK(fo_pull_return(&c, 0));
+}
+
 int
 main(void)
 {
@@ -253,5 +315,7 @@ main(void)
 	test_random_loss_2pct_each_way();
 	test_detection_clean_and_lossy();
 	test_outage_not_learned();
+	test_probes_never_take_the_last_tunnel();
+	test_no_holddown_without_alternative();
 	return unit_summary();
 }
