@@ -35,6 +35,10 @@ struct tunnel {
 	uint32_t if_id;
 	int ifindex;			/* 0 until the interface exists */
 	bool child_up;			/* CHILD_SA installed */
+	/* charon died, its CHILD_SA is still in the kernel and carries
+	 * traffic: until this time (or the next charon's CHILD_SA), a "no
+	 * CHILD_SA" from charon is not news. */
+	time_t inherited_until;
 	time_t last_initiate;
 	uint64_t hash;			/* of its configuration (state.c) */
 	bool reset_on_load;		/* changed since the last cgwd */

@@ -34,6 +34,11 @@
 
 #include "lib/log.h"
 
+/* How long the kernel SAs of a dead charon may stand in for a CHILD_SA:
+ * a new IKE_SA + CHILD_SA takes a round trip or two, retransmits about
+ * 30 s (charon.retransmit_* as cgwd writes them). */
+#define CHARON_INHERIT_S 60
+
 #define CHARON_PLUGINS \
 	"random nonce openssl pem pkcs1 x509 pubkey kdf aes sha1 sha2 hmac " \
 	"gcm gmp kernel-netlink socket-default cgw"
@@ -138,9 +143,24 @@ charon_proc_reaped(struct cgwd *d, int pid, int status)
 	else
 		log_warn(LOG_IKE, "charon (pid %d) exited with status %d", pid,
 		    WEXITSTATUS(status));
-	for (size_t i = 0; i < d->n_tunnels; i++)
-		tunnel_set_state(d, &d->tunnels[i], false,
-		    "IPSEC IS DOWN: charon restarting");
+	/* charon flushes no SAs, neither when it dies nor when it starts:
+	 * the kernel goes on using its CHILD_SAs until the next charon's
+	 * replace them, so the interfaces stay up (the probes still judge
+	 * each tunnel, and failover acts if the SAs stop working). */
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		struct tunnel *t = &d->tunnels[i];
+
+		t->ike_up = false;
+		if (t->child_up) {
+			tunnel_set_state(d, t, true, "IPSEC IS UP: kernel SAs "
+			    "kept while charon restarts");
+			t->inherited_until = time(NULL) + CHARON_INHERIT_S;
+			log_info(LOG_IKE, "%s: kernel SAs kept while charon "
+			    "restarts", t->name);
+		} else
+			tunnel_set_state(d, t, false,
+			    "IPSEC IS DOWN: charon restarting");
+	}
 	backoff = 0.5 * (1 << (d->charon_restarts < 5 ? d->charon_restarts : 5));
 	if (backoff > 10)
 		backoff = 10;
@@ -155,12 +175,33 @@ charon_proc_reaped(struct cgwd *d, int pid, int status)
 	}
 }
 
+/* A tunnel whose new CHILD_SA did not come in time is judged by what
+ * charon says again. */
+static void
+inherited_expire(struct cgwd *d)
+{
+	time_t now = time(NULL);
+
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		struct tunnel *t = &d->tunnels[i];
+
+		if (!t->inherited_until || now < t->inherited_until)
+			continue;
+		t->inherited_until = 0;
+		log_warn(LOG_IKE, "%s: no new CHILD_SA %d s after charon restarted",
+		    t->name, CHARON_INHERIT_S);
+		tunnel_set_state(d, t, false,
+		    "IPSEC IS DOWN: no CHILD_SA since charon restarted");
+	}
+}
+
 void
 charon_proc_tick(struct cgwd *d)
 {
 	struct timespec now;
 
 	charon_proc_check(d);
+	inherited_expire(d);
 	if (!d->charon_path || d->charon_pid > 0 || d->quit)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);

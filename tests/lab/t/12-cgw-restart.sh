@@ -25,9 +25,13 @@ spi1b=$(cgw_ctl -j show tunnels | python3 -c 'import json,sys; print(json.load(s
 [ "$spi1" = "$spi1b" ] || lab_fail "tunnel 1's SA changed across a cgwd restart ($spi1 -> $spi1b)"
 grep -q "adopted the running charon" "$CGW_DIR/cgwd.log" || lab_fail "cgwd did not adopt charon"
 
-# 2. kill -9 charon: both tunnels come back by themselves
+# 2. kill -9 charon: the kernel keeps its SAs, so traffic goes on while a
+# new charon brings both tunnels back by itself.
+lab_ping_start onprem-host "$VPC_HOST"
+lab_sleep 1
 t0=$(lab_us)
 old_charon=$(cat "$CGW_DIR/charon.pid")
+log_at=$(wc -l <"$CGW_DIR/cgwd.log")
 gw_kill charon || lab_fail "kill charon"
 # "Back" means a new charon: cgwd started another and it has its SAs.
 lab_wait 30 "cgwd started a new charon" eval \
@@ -40,6 +44,18 @@ lab_timing charon_kill_to_tunnels_up "$(lab_since "$t0")"
 lab_track "charon@cgw" "$(cat "$CGW_DIR/charon.pid")"
 lab_wait 60 "BGP back on both" eval 'gw_bgp_up 1 && gw_bgp_up 2' || lab_fail "BGP not back after charon restart"
 lab_timing charon_kill_to_bgp_up "$(lab_since "$t0")"
+lab_sleep 2
+read -r rx lost outage <<<"$(lab_ping_stop)"
+lab_log "kill -9 charon: $rx replies, $lost lost, longest gap ${outage}s"
+lab_timing charon_kill_lost "$lost"
+lab_timing charon_kill_gap_s "$outage"
+# The tunnels stayed UP (interfaces too): the dead charon's SAs carried
+# the traffic until the new ones were in.
+since_kill=$(tail -n +"$((log_at + 1))" "$CGW_DIR/cgwd.log")
+grep -q "died (signal 9)" <<<"$since_kill" || lab_fail "cgwd did not see charon die"
+! grep -q ": DOWN: " <<<"$since_kill" ||
+	lab_fail "a tunnel went DOWN across the charon restart: $(grep ': DOWN: ' <<<"$since_kill" | head -2)"
+[ "$lost" -le 5 ] || lab_fail "pings lost across kill -9 of charon: $lost (longest gap ${outage}s)"
 
 # 3. reset tunnel 1: back in seconds, traffic goes on over tunnel 2
 lab_wait 30 "tunnel 1 usable" eval '[ "$(cgw_field 1 15)" = usable ]' || lab_fail "tunnel 1 not usable"
