@@ -51,6 +51,7 @@ struct tunnel {
 	/* frr.c: the BGP session over this tunnel */
 	bool bgp_tracked;		/* FRR is driven by cgwd */
 	bool bgp_seen, bgp_up;
+	uint32_t bgp_read_ms;		/* since bgpd last read from AWS */
 	char bgp_state[16];
 	uint64_t bgp_uptime_ms;
 	uint32_t routes_received, routes_sent;
@@ -114,6 +115,14 @@ struct cgwd {
 	unsigned int frr_ticks;
 	unsigned int frr_gen;		/* applies started */
 	unsigned int frr_done_gen;	/* ...and the last one vtysh finished */
+	/* bgpd's last answer to a command of cgw's that was not success:
+	 * cgw's configuration (or the operator's FRR) is at fault, not AWS.
+	 * Cleared by a full apply bgpd takes without a word. */
+	struct {
+		char cmd[96];
+		char answer[128];
+		time_t at;
+	} frr_refused;
 
 	/* state.c: tunnels the previous cgwd had and this one has not */
 	char **stale;

@@ -35,6 +35,8 @@ static const char *const keys[DIAG_CAUSE_MAX] = {
 	[DIAG_TS] = "ts-mismatch",
 	[DIAG_IKE_UNREACHABLE] = "ike-unreachable",
 	[DIAG_ESP_BLOCKED] = "esp-blocked",
+	[DIAG_PROBES_FILTERED] = "probes-filtered",
+	[DIAG_BGP_REFUSED] = "bgp-config-refused",
 	[DIAG_PATH_DOWN] = "path-down",
 	[DIAG_MTU] = "mtu",
 	[DIAG_BGP_ASN] = "bgp-asn-mismatch",
@@ -188,6 +190,24 @@ path_failed(const struct diag_facts *f, struct findings *fs)
 		return true;
 	}
 	if (f->probes_sent && f->lost_run >= DIAG_LOST_RUN) {
+		/* BGP rides ESP: a message from AWS's speaker since the
+		 * probes stopped means the tunnel carries traffic and only
+		 * the probes (ICMP) are lost.  bgpd counts in whole seconds:
+		 * a second's margin. */
+		if (f->bgp && strcmp(f->bgp_state, "Established") == 0 &&
+		    f->bgp_read_ms != UINT32_MAX &&
+		    f->bgp_read_ms + 1000 < f->lost_for_ms) {
+			add(fs, DIAG_PROBES_FILTERED, DIAG_WARNING, "tunnel %u: "
+			    "the probes to AWS's inside address %s get no answer "
+			    "for %u s, but BGP messages from it still arrive "
+			    "through the tunnel (last %u ms ago): ICMP is "
+			    "filtered on the way (or not answered); the tunnel "
+			    "carries traffic, and cgw never takes the last one "
+			    "in use out on probe loss alone; allow ICMP echo to "
+			    "%s through the tunnel so failover can see it", n,
+			    f->aws_inside, lost_s, f->bgp_read_ms, f->aws_inside);
+			return true;
+		}
 		if (f->ike_in_s != UINT32_MAX && f->ike_in_s + 1 < lost_s) {
 			add(fs, DIAG_ESP_BLOCKED, DIAG_FAULT, "tunnel %u: IKE "
 			    "with %s works (last message %u s ago) but nothing "
@@ -330,6 +350,12 @@ diag_evaluate(const struct diag_facts *f, struct diag_finding *out, int max)
 		return fs.n;
 	}
 	lifetimes(f, &fs);
+	if (f->bgp && f->frr_refused[0])
+		add(&fs, DIAG_BGP_REFUSED, DIAG_FAULT, "tunnel %u: bgpd refused "
+		    "cgw's command \"%s\": %s; the fault is on this box (cgw.conf, "
+		    "or FRR's own configuration beside cgw's), not at AWS: "
+		    "correct it and run cgwctl reload", f->index,
+		    f->frr_refused_cmd, f->frr_refused);
 	if (f->bgp)
 		bgp(f, &fs);
 	if (fs.n == 0)

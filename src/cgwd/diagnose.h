@@ -36,6 +36,8 @@ enum diag_cause {
 	DIAG_BGP_DOWN,		/* bgp-down */
 	DIAG_PREFIX_LIMIT,	/* prefix-limit */
 	DIAG_IPSEC_DOWN,	/* ipsec-down: down, no cause seen yet */
+	DIAG_PROBES_FILTERED,	/* probes-filtered: only ICMP fails */
+	DIAG_BGP_REFUSED,	/* bgp-config-refused: bgpd refused cgw's */
 	DIAG_CAUSE_MAX
 };
 
@@ -82,7 +84,11 @@ struct diag_facts {
 	char bgp_reset[48];		/* lastResetDueTo */
 	char bgp_code[8];		/* lastErrorCodeSubcode, e.g. "0202" */
 	char bgp_reason[96];		/* lastNotificationReason */
+	uint32_t bgp_read_ms;		/* since bgpd last read from AWS;
+					 * UINT32_MAX = unknown */
 	uint32_t routes_sent;
+	/* bgpd's last refusal of a command of cgw's ("" = none) */
+	char frr_refused_cmd[96], frr_refused[128];
 };
 
 struct diag_finding {

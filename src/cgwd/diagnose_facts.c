@@ -76,7 +76,14 @@ tunnel_diag_facts(struct cgwd *d, const struct tunnel *t,
 	snprintf(f->bgp_code, sizeof(f->bgp_code), "%s", t->diag.bgp_code);
 	snprintf(f->bgp_reason, sizeof(f->bgp_reason), "%s",
 	    t->diag.bgp_reason);
+	f->bgp_read_ms = t->bgp_read_ms;
 	f->routes_sent = t->routes_sent;
+	if (d->frr_refused.at) {
+		snprintf(f->frr_refused_cmd, sizeof(f->frr_refused_cmd), "%s",
+		    d->frr_refused.cmd);
+		snprintf(f->frr_refused, sizeof(f->frr_refused), "%s",
+		    d->frr_refused.answer);
+	}
 }
 
 /* All findings of one tunnel, as DIAGNOSIS records. */

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cgwd/frr_conf.h"
+#include "cgwd/frr_sweep.h"
 #include "cgwd/loop.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -181,6 +182,9 @@ parse_neighbors(struct cgwd *d, const char *text)
 		t->bgp_up = strcmp(state, "Established") == 0;
 		t->bgp_uptime_ms = (uint64_t)json_int_at(val, "bgpTimerUpMsec",
 		    NULL, NULL);
+		t->bgp_read_ms = json_object_object_get_ex(val,
+		    "bgpTimerLastRead", &st) ? (uint32_t)json_object_get_int64(st) :
+		    UINT32_MAX;
 		t->routes_received = (uint32_t)json_int_at(val,
 		    "addressFamilyInfo", "ipv4Unicast", "acceptedPrefixCounter");
 		t->routes_sent = (uint32_t)json_int_at(val,
@@ -259,7 +263,9 @@ frr_poll(struct cgwd *d)
 	loop_add_fd(d->loop, fd, EPOLLIN, job_readable, &show_job);
 }
 
-/* The configuration session: one vtysh reading commands on a pipe. */
+/* The configuration session: one vtysh reading commands on a pipe.  It
+ * echoes each command after its prompt ("host(config)# cmd"); anything
+ * else it prints is bgpd's answer to the command before. */
 static struct {
 	pid_t pid;
 	int in_fd, out_fd;
@@ -267,7 +273,17 @@ static struct {
 	size_t len;
 	struct cgwd *d;
 	struct timespec started[16];	/* per generation, for the log */
+	bool prompt_seen;		/* past vtysh's banner */
+	char cmd[96];			/* the last command echoed */
+	unsigned int refused;		/* answers that were not success */
+	unsigned int full_gen;		/* the last full apply's generation */
+	bool read_pending;		/* a full apply waits for ... */
+	bool reading;			/* ... bgpd's running configuration */
+	char *running;
+	size_t running_len;
 } sess = { .in_fd = -1, .out_fd = -1 };
+
+static void write_batch(struct cgwd *d, const char *running);
 
 static void
 session_close(struct cgwd *d)
@@ -283,6 +299,10 @@ session_close(struct cgwd *d)
 	sess.in_fd = sess.out_fd = -1;
 	sess.pid = 0;
 	sess.len = 0;
+	sess.prompt_seen = sess.reading = sess.read_pending = false;
+	free(sess.running);
+	sess.running = NULL;
+	sess.running_len = 0;
 	/* A new session (or a restarted bgpd) gets everything again. */
 	d->frr_configured = false;
 	/* Nothing more will be confirmed: release what waits for it. */
@@ -290,26 +310,94 @@ session_close(struct cgwd *d)
 	health_frr_applied(d, d->frr_gen);
 }
 
-/* One line of vtysh's output: the echo of our marker command says every
- * command before it is done; "% ..." lines are bgpd's complaints. */
+/* The command of a vtysh echo line ("host(config-router)# cmd"), or NULL
+ * when the line is an answer.  Host names have no blanks. */
+static const char *
+echoed(const char *line)
+{
+	const char *p = line + strcspn(line, " #");
+
+	if (p == line || *p != '#')
+		return NULL;
+	return p[1] == ' ' ? p + 2 + strspn(p + 2, " ") : p[1] ? NULL : p + 1;
+}
+
+#define MARK_DONE "show ip prefix-list CGW-DONE-"
+#define MARK_READ "show ip prefix-list CGW-READ"
+
+/* bgpd said something to a command of ours: every such answer is a
+ * refusal (success is silent), logged and kept for show and diagnose. */
+static void
+session_refused(struct cgwd *d, const char *answer)
+{
+	log_warn(LOG_BGP, "bgpd refused \"%s\": %s", sess.cmd, answer);
+	/* The first of a batch is the cause: the commands after a refused
+	 * "router bgp" land in the wrong mode and are refused too. */
+	if (sess.refused++)
+		return;
+	snprintf(d->frr_refused.cmd, sizeof(d->frr_refused.cmd), "%s", sess.cmd);
+	snprintf(d->frr_refused.answer, sizeof(d->frr_refused.answer), "%s",
+	    answer[0] == '%' ? answer + 1 + strspn(answer + 1, " ") : answer);
+	d->frr_refused.at = time(NULL);
+}
+
+/* One line of vtysh's output.  The echo of a marker command says every
+ * command before it is done; between the echoes of "show running-config"
+ * and its marker comes bgpd's configuration, for the sweep. */
 static void
 session_line(struct cgwd *d, const char *line)
 {
-	const char *m = strstr(line, "# show ip prefix-list CGW-DONE-");
+	const char *cmd = echoed(line);
 	struct timespec now;
 
-	if (m) {
-		unsigned int gen = (unsigned int)strtoul(m + 31, NULL, 10);
+	if (!cmd) {
+		if (!sess.prompt_seen || !line[0])
+			return;		/* the banner, blank lines */
+		if (sess.reading) {
+			size_t n = strlen(line);
+
+			if (sess.running_len + n + 2 > (4u << 20))
+				return;	/* absurd: the sweep sees less */
+			sess.running = xreallocarray(sess.running,
+			    sess.running_len + n + 2, 1);
+			memcpy(sess.running + sess.running_len, line, n);
+			sess.running_len += n;
+			sess.running[sess.running_len++] = '\n';
+			sess.running[sess.running_len] = '\0';
+		} else if (strncmp(sess.cmd, "show ip prefix-list CGW-", 24) != 0) {
+			/* the markers' own "% Can't find" is no refusal */
+			session_refused(d, line);
+		}
+		return;
+	}
+	sess.prompt_seen = true;
+	snprintf(sess.cmd, sizeof(sess.cmd), "%s", cmd);
+	if (strcmp(cmd, "show running-config") == 0) {
+		sess.reading = true;
+		sess.running_len = 0;
+		if (sess.running)
+			sess.running[0] = '\0';
+	} else if (strncmp(cmd, MARK_READ, strlen(MARK_READ)) == 0) {
+		sess.reading = false;
+		if (sess.read_pending) {
+			sess.read_pending = false;
+			write_batch(d, sess.running ? sess.running : "");
+		}
+	} else if (strncmp(cmd, MARK_DONE, strlen(MARK_DONE)) == 0) {
+		unsigned int gen = (unsigned int)strtoul(cmd + strlen(MARK_DONE),
+		    NULL, 10);
 		struct timespec *t0 = &sess.started[gen % 16];
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		log_debug(LOG_BGP, "vtysh: generation %u done in %ld ms", gen,
-		    (long)((now.tv_sec - t0->tv_sec) * 1000 +
-		    (now.tv_nsec - t0->tv_nsec) / 1000000));
+		log_debug(LOG_BGP, "vtysh: generation %u done in %ld ms, %u refused",
+		    gen, (long)((now.tv_sec - t0->tv_sec) * 1000 +
+		    (now.tv_nsec - t0->tv_nsec) / 1000000), sess.refused);
+		/* bgpd took a whole configuration without a word */
+		if (gen == sess.full_gen && !sess.refused)
+			d->frr_refused.at = 0;
+		sess.refused = 0;
 		d->frr_done_gen = gen;
 		health_frr_applied(d, gen);
-	} else if (line[0] == '%' && !strstr(line, "Can't find specified prefix-list")) {
-		log_warn(LOG_BGP, "bgpd: %s", line);
 	}
 }
 
@@ -328,6 +416,8 @@ session_readable(void *arg, int fd, uint32_t events)
 		while ((nl = strchr(line, '\n'))) {
 			*nl = '\0';
 			session_line(d, line);
+			if (sess.out_fd != fd)
+				return;	/* a failed write closed the session */
 			line = nl + 1;
 		}
 		sess.len -= (size_t)(line - sess.buf);
@@ -354,24 +444,35 @@ session_open(struct cgwd *d)
 	return 0;
 }
 
-/* full: everything (start, reload, a new session); else only the
- * failover policy. */
 static void
-frr_run(struct cgwd *d, bool full)
+session_write(struct cgwd *d, const char *text, size_t len)
+{
+	/* A few kB into a pipe of 64 kB: this does not block. */
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(sess.in_fd, text + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_errno(LOG_BGP, -errno, "write to vtysh");
+			session_close(d);
+			return;
+		}
+		off += (size_t)n;
+	}
+}
+
+/* Writes one batch: everything (running: bgpd's configuration, for the
+ * sweep) or only the failover policy (running NULL); then its marker. */
+static void
+write_batch(struct cgwd *d, const char *running)
 {
 	struct frr_policy *pol;
-	char *text = NULL;
-	size_t len = 0, announced = 0;
-	unsigned int gen;
-	FILE *f;
+	char *text = NULL, *pre = NULL;
+	size_t len = 0, pre_len = 0, announced = 0;
+	unsigned int gen, removed = 0;
+	FILE *f, *fpre;
 
-	if (!d->frr_enabled)
-		return;
-	if (sess.pid <= 0 && session_open(d) < 0) {
-		/* No bgpd to wait for: links held for it come back up. */
-		health_frr_applied(d, UINT_MAX);
-		return;
-	}
 	pol = xcalloc(d->n_tunnels ? d->n_tunnels : 1, sizeof(*pol));
 	for (size_t i = 0; i < d->n_tunnels; i++) {
 		const struct tunnel *t = &d->tunnels[i];
@@ -383,36 +484,70 @@ frr_run(struct cgwd *d, bool full)
 	}
 	gen = ++d->frr_gen;
 	f = open_memstream(&text, &len);
-	if (full || !d->frr_configured) {
+	fpre = open_memstream(&pre, &pre_len);
+	if (running) {
+		/* What cgw no longer wants goes after the new is in (the ASN's
+		 * old instance before: the new one cannot exist beside it). */
+		char *post = NULL;
+		size_t post_len = 0;
+		FILE *fpost = open_memstream(&post, &post_len);
+
+		removed = frr_sweep_write(fpre, fpost, running, d->conf);
+		fclose(fpost);
 		announced = frr_conf_write(f, d->conf, pol);
+		fputs(post, f);
+		free(post);
 		d->frr_configured = true;
+		sess.full_gen = gen;
 	} else {
 		frr_policy_write(f, d->conf, pol);
 	}
-	fprintf(f, "show ip prefix-list CGW-DONE-%u\n", gen);
+	fprintf(f, MARK_DONE "%u\n", gen);
 	fclose(f);
+	fclose(fpre);
 	free(pol);
 	for (const struct cgw_conn_conf *c = d->conf->conns; announced && c; c = c->next)
 		if (announced * 10 >= frr_prefix_limit(c) * 8)
 			log_warn(LOG_BGP, "%s: %zu prefixes toward AWS, near its limit of %zu (AWS drops the session above it)",
 			    c->id, announced, frr_prefix_limit(c));
+	if (removed)
+		log_info(LOG_BGP, "bgpd: removing %u of cgw's objects the configuration no longer has",
+		    removed);
 	clock_gettime(CLOCK_MONOTONIC, &sess.started[gen % 16]);
 	log_debug(LOG_BGP, "vtysh: applying %s (generation %u)",
-	    full ? "cgw's BGP configuration" : "the failover policy", gen);
-	/* A few kB into a pipe of 64 kB: this does not block. */
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(sess.in_fd, text + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			log_errno(LOG_BGP, -errno, "write to vtysh");
-			session_close(d);
-			break;
-		}
-		off += (size_t)n;
-	}
+	    running ? "cgw's BGP configuration" : "the failover policy", gen);
+	session_write(d, pre, pre_len);
+	if (sess.in_fd >= 0)
+		session_write(d, text, len);
+	free(pre);
 	free(text);
+}
+
+/* full: everything (start, reload, a new session), after reading what
+ * bgpd has (the sweep needs it); else only the failover policy. */
+static void
+frr_run(struct cgwd *d, bool full)
+{
+	static const char read_cmds[] = "end\nshow running-config\n"
+	    MARK_READ "\n";
+
+	if (!d->frr_enabled)
+		return;
+	if (sess.pid <= 0 && session_open(d) < 0) {
+		/* No bgpd to wait for: links held for it come back up. */
+		health_frr_applied(d, UINT_MAX);
+		return;
+	}
+	if (!full && d->frr_configured) {
+		write_batch(d, NULL);
+		return;
+	}
+	/* One read at a time: when it comes back, the configuration as it
+	 * is then is applied, whatever asked for it meanwhile. */
+	if (sess.read_pending)
+		return;
+	sess.read_pending = true;
+	session_write(d, read_cmds, sizeof(read_cmds) - 1);
 }
 
 /* bgpd's FSM can lock two speakers that both connect every second into

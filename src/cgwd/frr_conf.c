@@ -167,6 +167,7 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 			    pol && pol[i].pull, cgw_conn_standby(c) == k,
 			    bgp_asn(conf));
 		}
+	fprintf(out, "route-map %s permit 10\nexit\n", FRR_NET_ROUTE_MAP);
 	fputs("bgp route-map delay-timer 0\n", out);
 	fprintf(out, "router bgp %u\n", bgp_asn(conf));
 	if (cgw_addr4_is_set(box->router_id))
@@ -200,11 +201,13 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 	for (size_t p = 0; p < box->n_advertise; p++) {
 		struct cgw_prefix half[2];
 
-		fprintf(out, "  network %s\n", cgw_prefix_str(&box->advertise[p], a));
+		fprintf(out, "  network %s route-map %s\n",
+		    cgw_prefix_str(&box->advertise[p], a), FRR_NET_ROUTE_MAP);
 		if (frr_more_specifics(&box->advertise[p], half))
 			for (int k = 0; k < 2; k++)
-				fprintf(out, "  network %s\n",
-				    cgw_prefix_str(&half[k], a));
+				fprintf(out, "  network %s route-map %s\n",
+				    cgw_prefix_str(&half[k], a),
+				    FRR_NET_ROUTE_MAP);
 	}
 	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next) {
 		if (c->routing != CGW_ROUTING_BGP)

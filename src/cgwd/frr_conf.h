@@ -31,6 +31,10 @@
 
 #include "conf/conf.h"
 
+/* The route-map on cgw's network statements: it changes nothing, it
+ * marks them as cgw's (frr_sweep.c removes those it no longer wants). */
+#define FRR_NET_ROUTE_MAP "CGW-NET"
+
 /* What failover wants of one tunnel's BGP session. */
 struct frr_policy {
 	bool pull;		/* announce the more-specifics */

@@ -145,7 +145,11 @@ bgp_neighbors_send(struct cgwd *d, int fd, uint32_t seq)
 		m.prefix_limit = (uint32_t)frr_prefix_limit(t->conn);
 		m.usable = t->usable;
 		m.pulling = t->pull_return;
-		if (t->diag.bgp_reason[0] || t->diag.bgp_reset[0])
+		if (d->frr_refused.at)
+			snprintf(m.last_error, sizeof(m.last_error),
+			    "bgpd refused cgw's %.32s: %.48s",
+			    d->frr_refused.cmd, d->frr_refused.answer);
+		else if (t->diag.bgp_reason[0] || t->diag.bgp_reset[0])
 			snprintf(m.last_error, sizeof(m.last_error), "%.24s%s%.64s",
 			    t->diag.bgp_reset, t->diag.bgp_reason[0] ? ": " : "",
 			    t->diag.bgp_reason);

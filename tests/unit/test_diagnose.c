@@ -40,6 +40,7 @@ healthy(void)
 	f.rtt_us = 1200;
 	f.big_sent = 10;
 	strcpy(f.bgp_state, "Established");
+	f.bgp_read_ms = 2000;
 	f.routes_sent = 1;
 }
 
@@ -136,6 +137,7 @@ test_esp_blocked_vs_path_cut(void)
 	f.lost_run = 150;
 	f.lost_for_ms = 15000;
 	f.ike_in_s = 3;		/* DPD answered after probes stopped */
+	f.bgp_read_ms = 17000;	/* ...BGP last heard before they did */
 	CHECK(first() == DIAG_ESP_BLOCKED);
 	CHECK(strstr(out[0].text, "encapsulation udp") != NULL);
 
@@ -143,6 +145,7 @@ test_esp_blocked_vs_path_cut(void)
 	CHECK(first() == DIAG_PATH_DOWN);
 	f.lost_for_ms = 30000;
 	f.ike_in_s = 31;
+	f.bgp_read_ms = 32000;
 	CHECK(first() == DIAG_IKE_UNREACHABLE);
 	CHECK(strstr(out[0].text, "stopped answering") != NULL);
 
@@ -174,6 +177,7 @@ test_mtu(void)
 	f.loss_pct = 100;
 	f.lost_run = 50;
 	f.lost_for_ms = 5000;
+	f.bgp_read_ms = 7000;	/* BGP last heard before that */
 	CHECK(first() == DIAG_PATH_DOWN);
 }
 
@@ -251,6 +255,54 @@ test_static_tunnel_has_no_bgp_causes(void)
 	CHECK(strstr(out[0].text, "BGP") == NULL);
 }
 
+/* Probes lost while BGP messages still come through the tunnel: ICMP is
+ * filtered, ESP works; not esp-blocked, not a path cut. */
+static void
+test_probes_filtered(void)
+{
+	healthy();
+	f.lost_run = 600;
+	f.lost_for_ms = 60000;
+	f.ike_in_s = 2;
+	f.bgp_read_ms = 4000;
+	CHECK(first() == DIAG_PROBES_FILTERED);
+	CHECK(out[0].severity == DIAG_WARNING);
+	CHECK(strcmp(diag_cause_key(DIAG_PROBES_FILTERED), "probes-filtered") == 0);
+	CHECK(strstr(out[0].text, "169.254.10.1") != NULL);
+	/* BGP heard nothing since: the tunnel itself fails */
+	f.bgp_read_ms = 61000;
+	CHECK(first() == DIAG_ESP_BLOCKED);
+	/* within bgpd's one-second resolution: not proof */
+	f.lost_for_ms = 1500;
+	f.bgp_read_ms = 1000;
+	CHECK(first() != DIAG_PROBES_FILTERED);
+	f.lost_for_ms = 60000;
+	/* no BGP on a static tunnel: nothing proves ESP works */
+	f.bgp = false;
+	f.bgp_read_ms = 4000;
+	CHECK(first() == DIAG_ESP_BLOCKED);
+}
+
+/* bgpd refused a command of cgw's: cgw's fault, named before anything
+ * AWS could be blamed for (the session is down with Bad Peer AS). */
+static void
+test_bgp_refused(void)
+{
+	healthy();
+	strcpy(f.frr_refused_cmd, "router bgp 65001");
+	strcpy(f.frr_refused, "BGP is already running; AS is 65000");
+	strcpy(f.bgp_state, "Active");
+	strcpy(f.bgp_code, "0202");
+	f.bgp_wait_s = 60;
+	CHECK(first() == DIAG_BGP_REFUSED);
+	CHECK(strcmp(diag_cause_key(DIAG_BGP_REFUSED), "bgp-config-refused") == 0);
+	CHECK(strstr(out[0].text, "router bgp 65001") != NULL);
+	CHECK(strstr(out[0].text, "AS is 65000") != NULL);
+	CHECK(strstr(out[0].text, "not at AWS") != NULL);
+	f.bgp = false;		/* a static tunnel: bgpd is not its business */
+	CHECK(first() != DIAG_BGP_REFUSED);
+}
+
 int
 main(void)
 {
@@ -264,5 +316,7 @@ main(void)
 	test_bgp();
 	test_prefix_limit();
 	test_static_tunnel_has_no_bgp_causes();
+	test_probes_filtered();
+	test_bgp_refused();
 	return unit_summary();
 }

@@ -143,7 +143,8 @@ main(void)
 	CHECK(strstr(t, " neighbor 169.254.20.1 remote-as 64512\n") != NULL);
 	CHECK(strstr(t, " neighbor 169.254.10.1 timers 10 30\n") != NULL);
 	CHECK(strstr(t, " neighbor 169.254.10.1 timers connect 1\n") != NULL);
-	CHECK(strstr(t, "  network 10.11.0.128/25\n") != NULL);
+	CHECK(strstr(t, "  network 10.11.0.128/25 route-map CGW-NET\n") != NULL);
+	CHECK_BEFORE(t, "route-map CGW-NET permit 10\n", "  network ");
 	CHECK(strstr(t, "permit 10.10.128.0/17\n") != NULL);
 	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-1 deny 10\n") != NULL);
 	CHECK(strstr(t, "route-map CGW-OUT-cgw-bcdef0-2 deny 10\n") != NULL);
