@@ -11,6 +11,8 @@
 #   fault_endpoint_restart N        AWS endpoint replaced (vgw_endpoint_restart)
 #   fault_vgw_bgp_stop / fault_vgw_bgp_start
 #   fault_gw_kill charon|bgpd|zebra|... kill -9 a process of the gateway under test
+#   fault_icmp_inside_drop / _restore   the VGW drops ICMP echo to its inside
+#                                   addresses (cgw's probes); IKE, ESP, BGP pass
 
 fault_ensure_table() {
 	nsx inet nft list table inet lab_faults >/dev/null 2>&1 && return 0
@@ -62,3 +64,16 @@ fault_endpoint_restart() { vgw_endpoint_restart "$1"; }
 fault_vgw_bgp_stop() { vgw_bgp_stop; }
 fault_vgw_bgp_start() { lab_frr_start vgw "$VGW_DIR" bgpd; }
 fault_gw_kill() { gw_kill "$1"; }
+
+fault_icmp_inside_drop() {
+	nsx vgw nft -f - <<-EOF2
+	table inet lab_icmp {
+		chain input {
+			type filter hook input priority -10; policy accept;
+			iifname { "ipsec1", "ipsec2" } icmp type echo-request drop
+		}
+	}
+	EOF2
+}
+fault_icmp_inside_restore() { nsx vgw nft delete table inet lab_icmp; }
+

@@ -1,0 +1,102 @@
+#!/bin/bash
+# 18-cgw-reload: a reload changes in bgpd exactly what changed, and takes
+# out what the configuration no longer has.
+#   1. add an on-prem prefix: the VGW receives it over both tunnels;
+#   2. remove it: the VGW loses it, and nothing of it is left in bgpd's
+#      running configuration (networks, prefix-list entries);
+#      traffic over the tunnels loses no ping across both reloads;
+#   3. change the local ASN (and the customer gateway's at AWS): cgw's
+#      old BGP instance goes, both sessions come back with the new AS,
+#      and bgpd refused nothing;
+#   4. the operator's own objects in bgpd (a prefix list, a route-map)
+#      are left alone throughout.
+LAB_GATEWAY=cgw
+. "$LAB_DIR/scenario.sh"
+lab_scenario_begin
+
+cgw_lab_up
+conn=$(ls "$CGW_DIR"/conn.d/*.conf)
+asn=$(awk '$1 == "local-asn" { print $2; exit }' "$CGW_DIR/cgw.conf")
+cgw_vtysh() { lab_vtysh cgw "$CGW_FRR" "$@"; }
+cgw_running() { cgw_vtysh -c "show running-config"; }
+extra=10.5.0.0/16
+
+# The operator's own configuration beside cgw's.
+cgw_vtysh -c "configure terminal" -c "ip prefix-list OFFICE seq 5 permit 192.168.7.0/24" \
+	-c "route-map OFFICE permit 10" >/dev/null || lab_fail "operator's own FRR objects"
+
+# paths the VGW has for PREFIX (one per tunnel whose session carries it)
+vgw_paths() {
+	vgw_vtysh -c "show bgp ipv4 unicast $1 json" 2>/dev/null |
+		python3 -c 'import json,sys
+try: print(len(json.load(sys.stdin).get("paths", [])))
+except Exception: print(0)'
+}
+reload() {
+	cgw_ctl reload | sed 's/^/# /'
+	[ "${PIPESTATUS[0]}" = 0 ] || lab_fail "cgwctl reload"
+	lab_wait 30 "cgwd back after the reload" test -S "$CGW_DIR/run/cgwd.rsock" ||
+		lab_fail "cgwd did not come back"
+}
+
+lab_ping_start onprem-host "$VPC_HOST"
+lab_sleep 1
+
+# 1. add a prefix
+sed -i "s|^\([[:space:]]*\)advertise $ONPREM_NET\$|&\n\1advertise $extra|" "$CGW_DIR/cgw.conf"
+grep -q "advertise $extra" "$CGW_DIR/cgw.conf" || lab_fail "could not add the prefix"
+t0=$(lab_us)
+reload
+lab_wait 30 "VGW receives $extra over both tunnels" eval '[ "$(vgw_paths $extra)" = 2 ]' ||
+	lab_fail "VGW has $(vgw_paths $extra) paths to $extra"
+lab_timing reload_add_prefix_s "$(lab_since "$t0")"
+
+# 2. remove it again
+sed -i "\|^[[:space:]]*advertise $extra\$|d" "$CGW_DIR/cgw.conf"
+! grep -q "advertise $extra" "$CGW_DIR/cgw.conf" || lab_fail "could not remove the prefix"
+t0=$(lab_us)
+reload
+lab_wait 30 "VGW no longer has $extra" eval '[ "$(vgw_paths $extra)" = 0 ]' ||
+	lab_fail "VGW still has $(vgw_paths $extra) paths to $extra after it was removed"
+lab_timing reload_remove_prefix_s "$(lab_since "$t0")"
+left=$(cgw_running | grep -E "10\.5\.(0|128)\.0/1[67]")
+[ -z "$left" ] || lab_fail "left in bgpd after the prefix was removed: $left"
+[ "$(vgw_paths "$ONPREM_NET")" = 2 ] || lab_fail "VGW lost $ONPREM_NET"
+lab_sleep 2
+read -r rx lost outage <<<"$(lab_ping_stop)"
+lab_log "two reloads (prefix added, removed): $rx replies, $lost lost, longest gap ${outage}s"
+lab_timing reload_prefix_lost "$lost"
+[ "$lost" -eq 0 ] || lab_fail "pings lost across reloads that did not touch the tunnels: $lost"
+
+# 3. a new local ASN, at AWS (the customer gateway's) and in cgw
+new=$((asn + 10))
+log_at=$(wc -l <"$CGW_DIR/cgwd.log")
+sed -i "s/^\([[:space:]]*local-asn\) $asn\$/\1 $new/" "$CGW_DIR/cgw.conf" "$conn"
+grep -q "local-asn $new" "$CGW_DIR/cgw.conf" || lab_fail "could not change the ASN"
+for n in 1 2; do
+	peer=VGW_T${n}_CGW_INSIDE aws=VGW_T${n}_AWS_ASN
+	vgw_vtysh -c "configure terminal" -c "router bgp ${!aws}" \
+		-c "neighbor ${!peer} remote-as $new" >/dev/null || lab_fail "VGW: remote-as $new"
+done
+t0=$(lab_us)
+reload
+for n in 1 2; do
+	lab_wait 60 "BGP $n Established with AS $new" gw_bgp_up $n ||
+		lab_fail "BGP $n not back after the ASN change: $(cgw_ctl diagnose $n 2>&1 | head -3)"
+done
+lab_timing reload_asn_bgp_up_s "$(lab_since "$t0")"
+running=$(cgw_running)
+grep -q "^router bgp $new\$" <<<"$running" || lab_fail "bgpd has no router bgp $new"
+! grep -q "^router bgp $asn\$" <<<"$running" || lab_fail "cgw's old instance (AS $asn) is still in bgpd"
+since=$(tail -n +"$((log_at + 1))" "$CGW_DIR/cgwd.log")
+! grep -q "bgpd refused" <<<"$since" || lab_fail "bgpd refused: $(grep 'bgpd refused' <<<"$since" | head -2)"
+lab_wait 30 "VGW's path to on-prem has AS path $new" eval \
+	'vgw_vtysh -c "show bgp ipv4 unicast $ONPREM_NET json" | grep -q "\"string\":\"$new\""' ||
+	lab_fail "the VGW does not see AS $new"
+
+# 4. the operator's objects survived all of it
+grep -q "^ip prefix-list OFFICE seq 5 permit 192.168.7.0/24" <<<"$running" &&
+	grep -q "^route-map OFFICE permit 10" <<<"$running" ||
+	lab_fail "the operator's own prefix list or route-map is gone"
+diag=$(cgw_diag 1)
+[[ $diag == ok* ]] || lab_fail "diagnose after the reloads: $diag"
