@@ -147,6 +147,8 @@ run(struct cgwd *d)
 	tunnels_build(d);
 	state_load(d);
 	tunnels_apply_kernel(d);
+	if (tunnels_monitor_start(d) < 0)
+		fatalx("cannot watch the kernel's interfaces");
 	state_save(d);
 	if (health_start(d) < 0)
 		fatalx("cannot start the probes");
@@ -169,6 +171,7 @@ run(struct cgwd *d)
 	control_close_all(d);
 	health_stop(d);
 	loop_free(d->loop);
+	d->monitor = kernel_monitor_free(d->monitor);
 	kernel_free(d->kernel);
 	free(d->tunnels);
 	cgw_conf_free(d->conf);

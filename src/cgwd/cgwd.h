@@ -19,6 +19,7 @@
 #include "cgwd/probe.h"
 #include "conf/conf.h"
 #include "kernel/kernel.h"
+#include "kernel/monitor.h"
 #include "lib/cgw_msg.h"
 #include "lib/msg.h"
 
@@ -62,6 +63,7 @@ struct tunnel {
 	bool pull_return;		/* announce the more-specifics */
 	bool link_up;			/* admin state we last set */
 	bool link_hold_down;		/* down until bgpd has the shutdown */
+	bool kernel_dirty;		/* changed by someone: reconcile */
 	unsigned int hold_gen;		/* ...i.e. FRR apply generation */
 	unsigned int reset_gen;		/* reset: after this FRR apply... */
 	uint64_t reset_at_ms;		/* ...and at this time */
@@ -90,6 +92,7 @@ struct cgwd {
 	bool debug;
 	struct cgw_conf *conf;
 	struct kernel *kernel;
+	struct kernel_monitor *monitor;	/* changes to cgw's interfaces */
 	struct loop *loop;
 	struct tunnel *tunnels;
 	size_t n_tunnels;
@@ -141,6 +144,8 @@ struct cgwd {
 /* tunnels.c */
 int tunnels_build(struct cgwd *d);
 void tunnels_apply_kernel(struct cgwd *d);
+/* Watches cgw's interfaces and repairs what someone else changes. */
+int tunnels_monitor_start(struct cgwd *d);
 struct tunnel *tunnel_by_name(struct cgwd *d, const char *name);
 /* "1", "2", "vpn-...-1", or an interface name. */
 struct tunnel *tunnel_lookup(struct cgwd *d, const char *what);
@@ -178,6 +183,8 @@ void health_stop(struct cgwd *d);
 void health_child(struct cgwd *d, struct tunnel *t);
 void health_reset(struct cgwd *d, struct tunnel *t);
 void health_frr_applied(struct cgwd *d, unsigned int gen);
+/* The tunnel's interface was created anew: probe through the new one. */
+void health_probe_reset(struct cgwd *d, struct tunnel *t);
 void tunnel_sync_link(struct cgwd *d, struct tunnel *t);
 
 /* frr.c */

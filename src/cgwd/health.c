@@ -174,6 +174,15 @@ health_frr_applied(struct cgwd *d, unsigned int gen)
 	}
 }
 
+void
+health_probe_reset(struct cgwd *d, struct tunnel *t)
+{
+	if (t->probe.fd >= 0) {
+		loop_del_fd(d->loop, t->probe.fd);
+		probe_close(&t->probe);	/* probe_timer opens it again */
+	}
+}
+
 static void
 probe_readable(void *arg, int fd, uint32_t events)
 {

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 
+#include "cgwd/loop.h"
 #include "cgwd/mss.h"
 #include "cgwd/tunnel_if.h"
 #include "lib/log.h"
@@ -65,21 +67,28 @@ apply_mss(struct cgwd *d)
 	free(text);
 }
 
+static struct tunnel_if_want
+tunnel_want(const struct cgwd *d, const struct tunnel *t, int up)
+{
+	return (struct tunnel_if_want){
+		.ifname = t->conf->ifname,
+		.if_id = t->if_id,
+		.parent = d->conf->box.outside_interface,
+		.mtu = t->conf->mtu,
+		.inside = { t->conf->inside_local, 30 },
+		.up = up,
+	};
+}
+
 void
 tunnels_apply_kernel(struct cgwd *d)
 {
 	for (size_t i = 0; i < d->n_tunnels; i++) {
 		struct tunnel *t = &d->tunnels[i];
-		struct tunnel_if_want w = {
-			.ifname = t->conf->ifname,
-			.if_id = t->if_id,
-			.parent = d->conf->box.outside_interface,
-			.mtu = t->conf->mtu,
-			.inside = { t->conf->inside_local, 30 },
-			/* Before charon reports, leave the admin state as
-			 * found: a restarted cgwd must not cut traffic. */
-			.up = t->ifindex ? t->child_up : -1,
-		};
+		/* Before charon reports, leave the admin state as found: a
+		 * restarted cgwd must not cut traffic. */
+		struct tunnel_if_want w = tunnel_want(d, t,
+		    t->ifindex ? t->child_up : -1);
 		int changes = 0, r;
 
 		r = tunnel_if_reconcile(d->kernel, &w, &changes);
@@ -105,6 +114,80 @@ tunnels_apply_kernel(struct cgwd *d)
 		    changes ? "configured" : "adopted unchanged");
 	}
 	apply_mss(d);
+}
+
+/* Someone changed a tunnel's interface (or deleted it): put back what
+ * cgwd wants, as it wants it now, and say what was repaired. */
+static void
+tunnel_repair(struct cgwd *d, struct tunnel *t)
+{
+	struct tunnel_if_want w = tunnel_want(d, t,
+	    t->child_up && !t->link_hold_down);
+	int changes = 0, r = tunnel_if_reconcile(d->kernel, &w, &changes);
+
+	if (r < 0) {
+		log_errno(LOG_KNL, r, "%s: repairing interface %s", t->name,
+		    t->conf->ifname);
+		snprintf(t->details, sizeof(t->details),
+		    "IPSEC IS DOWN: cannot repair interface %s (%s)",
+		    t->conf->ifname, strerror(-r));
+		return;
+	}
+	t->link_up = w.up;
+	if (r != t->ifindex) {
+		/* created anew: the probe socket was bound to the old one */
+		t->ifindex = r;
+		health_probe_reset(d, t);
+	}
+	if (changes)
+		log_warn(LOG_KNL, "%s: interface %s was changed outside cgw "
+		    "(%d change%s put back)", t->name, t->conf->ifname,
+		    changes, changes == 1 ? "" : "s");
+}
+
+static void
+kernel_changed(void *arg, int ifindex, bool link_gone)
+{
+	struct cgwd *d = arg;
+
+	(void)link_gone;
+	for (size_t i = 0; i < d->n_tunnels; i++)
+		if (d->tunnels[i].ifindex == ifindex)
+			d->tunnels[i].kernel_dirty = true;
+}
+
+static void
+monitor_readable(void *arg, int fd, uint32_t events)
+{
+	struct cgwd *d = arg;
+	int r;
+
+	(void)fd;
+	(void)events;
+	r = kernel_monitor_read(d->monitor, kernel_changed, d);
+	if (r == -ENOBUFS)
+		log_warn(LOG_KNL, "kernel notifications lost: checking every interface");
+	else if (r < 0)
+		log_errno(LOG_KNL, r, "kernel notifications");
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		struct tunnel *t = &d->tunnels[i];
+
+		if (t->kernel_dirty || r == -ENOBUFS) {
+			t->kernel_dirty = false;
+			tunnel_repair(d, t);
+		}
+	}
+}
+
+int
+tunnels_monitor_start(struct cgwd *d)
+{
+	int r = 0;
+
+	if (!(d->monitor = kernel_monitor_open(&r)))
+		return log_errno(LOG_KNL, r, "kernel notifications");
+	return loop_add_fd(d->loop, kernel_monitor_fd(d->monitor), EPOLLIN,
+	    monitor_readable, d);
 }
 
 struct tunnel *

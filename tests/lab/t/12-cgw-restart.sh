@@ -1,7 +1,8 @@
 #!/bin/bash
 # 12-cgw-restart: restarting cgwd loses no ping (interfaces and SAs are
 # adopted); kill -9 of charon brings both tunnels back without a human;
-# `cgwctl reset 1` re-establishes tunnel 1 in seconds while traffic goes on.
+# `cgwctl reset 1` re-establishes tunnel 1 in seconds while traffic goes on;
+# tunnel 1's link set down or its address deleted by hand is put back.
 LAB_GATEWAY=cgw
 . "$LAB_DIR/scenario.sh"
 lab_scenario_begin
@@ -77,4 +78,25 @@ lab_timing reset_lost "$lost"
 # make before break: traffic leaves tunnel 1 before its SAs go
 [ "$lost" -eq 0 ] || lab_fail "$lost pings lost while tunnel 1 was reset"
 gw_tunnel_up 2 || lab_fail "tunnel 2 went down during tunnel 1's reset"
+
+# 4. changed behind cgwd's back: tunnel 1's link set down, then its
+# inside address deleted, by hand: each is put back within 2 s
+lab_wait 30 "tunnel 1 usable" eval '[ "$(cgw_field 1 15)" = usable ]' || lab_fail "tunnel 1 not usable"
+if1=$(cgw_field 1 3)
+inside=$(ip -n cgw -4 -o addr show dev "$if1" | awk '{ print $4; exit }')
+[ -n "$inside" ] || lab_fail "no inside address on $if1"
+t0=$(lab_us)
+ip -n cgw link set "$if1" down || lab_fail "ip link set down"
+lab_wait 2 "$if1 up again" eval 'ip -n cgw link show "$if1" | grep -q "state UP\|,UP"' ||
+	lab_fail "$if1 left down: $(ip -n cgw link show "$if1" | head -1)"
+lab_timing repair_link_down_s "$(lab_since "$t0")"
+t0=$(lab_us)
+ip -n cgw addr del "$inside" dev "$if1" || lab_fail "ip addr del"
+lab_wait 2 "$inside back on $if1" eval '[ -n "$(ip -n cgw -4 -o addr show dev "$if1")" ]' ||
+	lab_fail "$inside not put back on $if1"
+lab_timing repair_addr_del_s "$(lab_since "$t0")"
+grep -q "interface $if1 was changed outside cgw" "$CGW_DIR/cgwd.log" ||
+	lab_fail "cgwd did not log the repair"
+lab_wait 30 "tunnel 1 usable after the repairs" eval '[ "$(cgw_field 1 15)" = usable ]' ||
+	lab_fail "tunnel 1 not usable after the repairs: $(cgw_diag 1)"
 lab_timing scenario_total "$(lab_since "$LAB_T0")"

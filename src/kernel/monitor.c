@@ -1,0 +1,104 @@
+/*
+ * DOC: kernel change notifications (see monitor.h)
+ */
+#include "kernel/monitor.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct kernel_monitor {
+	struct mnl_socket *sock;
+	char buf[32768];
+	void (*cb)(void *arg, int ifindex, bool link_gone);
+	void *arg;
+};
+
+struct kernel_monitor *
+kernel_monitor_free(struct kernel_monitor *m)
+{
+	if (m) {
+		if (m->sock)
+			mnl_socket_close(m->sock);
+		free(m);
+	}
+	return NULL;
+}
+
+struct kernel_monitor *
+kernel_monitor_open(int *err)
+{
+	struct kernel_monitor *m = calloc(1, sizeof(*m));
+
+	if (!m) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	m->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (!m->sock || mnl_socket_bind(m->sock,
+	    (1u << (RTNLGRP_LINK - 1)) | (1u << (RTNLGRP_IPV4_IFADDR - 1)),
+	    MNL_SOCKET_AUTOPID) < 0) {
+		*err = -errno;
+		return kernel_monitor_free(m);
+	}
+	return m;
+}
+
+int
+kernel_monitor_fd(const struct kernel_monitor *m)
+{
+	return mnl_socket_get_fd(m->sock);
+}
+
+static int
+on_msg(const struct nlmsghdr *nlh, void *data)
+{
+	struct kernel_monitor *m = data;
+
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWLINK:
+	case RTM_DELLINK: {
+		const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+		if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
+			return MNL_CB_OK;
+		m->cb(m->arg, ifi->ifi_index, nlh->nlmsg_type == RTM_DELLINK);
+		break;
+	}
+	case RTM_NEWADDR:
+	case RTM_DELADDR: {
+		const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+
+		if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)))
+			return MNL_CB_OK;
+		m->cb(m->arg, (int)ifa->ifa_index, false);
+		break;
+	}
+	default:
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+int
+kernel_monitor_read(struct kernel_monitor *m,
+    void (*cb)(void *arg, int ifindex, bool link_gone), void *arg)
+{
+	m->cb = cb;
+	m->arg = arg;
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(m->sock, m->buf, sizeof(m->buf));
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 :
+			    -errno;
+		/* Notifications carry no sequence numbers or port: 0, 0. */
+		if (mnl_cb_run(m->buf, (size_t)n, 0, 0, on_msg, m) < 0 &&
+		    errno != EINTR)
+			return -errno;
+	}
+}
