@@ -209,11 +209,46 @@ static void print_proposal(char *buf, size_t len, proposal_t *proposal)
 	snprintf(buf, len, "%s", p ? p + 1 : tmp);
 }
 
-/** a better IKE_SA to report than the one recorded so far? */
-static bool better(struct cgw_msg_sa *rec, bool seen, ike_sa_t *ike_sa)
+/**
+ * How well an IKE_SA stands for its tunnel.  During a rekey two IKE_SAs
+ * share the tunnel's name, and the old one may have handed its CHILD_SA
+ * to the new one already: the one carrying an installed CHILD_SA wins,
+ * then an established one, then the newer (higher unique id).  Reporting
+ * the old one made cgwd see "no CHILD_SA" and take a healthy tunnel down.
+ */
+static uint64_t rank(ike_sa_t *ike_sa)
 {
-	return !seen || (rec->ike_state != IKE_ESTABLISHED &&
-					 ike_sa->get_state(ike_sa) == IKE_ESTABLISHED);
+	enumerator_t *enumerator;
+	child_sa_t *child_sa;
+	uint64_t r = 0;
+
+	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
+	while (enumerator->enumerate(enumerator, &child_sa))
+	{
+		switch (child_sa->get_state(child_sa))
+		{
+			case CHILD_INSTALLED:
+			case CHILD_REKEYING:
+			case CHILD_REKEYED:
+				r = 4;
+				break;
+			default:
+				break;
+		}
+	}
+	enumerator->destroy(enumerator);
+	switch (ike_sa->get_state(ike_sa))
+	{
+		case IKE_ESTABLISHED:
+			r += 2;
+			break;
+		case IKE_REKEYING:
+			r += 1;
+			break;
+		default:
+			break;
+	}
+	return (r << 32) | ike_sa->get_unique_id(ike_sa);
 }
 
 /** "10.0.0.0/16 10.1.0.0/16" */
@@ -294,7 +329,7 @@ METHOD(cgw_control_t, list_sas, void,
 	enumerator_t *enumerator;
 	linked_list_t *names;
 	struct cgw_msg_sa *recs;
-	bool *seen;
+	uint64_t *ranks, r;
 	ike_sa_t *ike_sa;
 	char *name;
 	time_t now = time_monotonic(NULL);
@@ -303,7 +338,7 @@ METHOD(cgw_control_t, list_sas, void,
 	names = this->config->get_names(this->config);
 	n = names->get_count(names);
 	recs = calloc(n ?: 1, sizeof(*recs));
-	seen = calloc(n ?: 1, sizeof(*seen));
+	ranks = calloc(n ?: 1, sizeof(*ranks));	/* 0: none seen */
 	enumerator = names->create_enumerator(names);
 	for (i = 0; enumerator->enumerate(enumerator, &name); i++)
 	{
@@ -318,13 +353,17 @@ METHOD(cgw_control_t, list_sas, void,
 	{
 		for (i = 0; i < n; i++)
 		{
-			if (streq(recs[i].name, ike_sa->get_name(ike_sa)) &&
-				better(&recs[i], seen[i], ike_sa))
+			if (!streq(recs[i].name, ike_sa->get_name(ike_sa)))
+			{
+				continue;
+			}
+			r = rank(ike_sa);
+			if (r > ranks[i])
 			{
 				memset(&recs[i].ike_state, 0,
 					   sizeof(recs[i]) - offsetof(struct cgw_msg_sa, ike_state));
 				fill(&recs[i], ike_sa, now);
-				seen[i] = TRUE;
+				ranks[i] = r;
 			}
 		}
 	}
@@ -336,7 +375,7 @@ METHOD(cgw_control_t, list_sas, void,
 			break;
 		}
 	}
-	free(seen);
+	free(ranks);
 	free(recs);
 }
 
