@@ -292,6 +292,15 @@ imp_strongswan_parse(struct imp_ctx *ctx, const struct imp_lines *ls,
 		}
 		if (t && (raw[0] == ' ' || raw[0] == '\t') && *p != '#' &&
 		    (eq = strchr(p, '=')) && eq > p) {
+			/* Found by fuzzing: a longer line cut to fit put the
+			 * key's end past the buffer. */
+			if (strlen(p) >= sizeof(kv)) {
+				imp_err(ctx, line, "line of %zu characters: "
+				    "expected key=value of at most %zu; is this "
+				    "AWS's strongSwan download?", strlen(p),
+				    sizeof(kv) - 1);
+				continue;
+			}
 			snprintf(kv, sizeof(kv), "%s", p);
 			kv[eq - p] = '\0';
 			conn_kv(ctx, t, imp_trim(kv), imp_trim(kv + (eq - p) +
