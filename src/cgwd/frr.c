@@ -3,10 +3,11 @@
  *
  * cgwd drives bgpd through vtysh, FRR's own management interface: it
  * writes cgw's part of the configuration (frr_conf.c) whenever it or a
- * failover verdict changes, and reads the neighbors back as JSON every
- * couple of seconds.  Configuration goes through one long-running vtysh
- * that reads commands on a pipe: starting vtysh costs far more than the
- * commands (0.8 s in the lab VM), and failover cannot wait for that.  Each
+ * failover verdict changes, sweeps out what it no longer configures
+ * (frr_sweep.c), and reads the neighbors back as JSON every couple of
+ * seconds.  All of it goes through one long-running vtysh that reads
+ * commands on a pipe: starting vtysh costs far more than the commands
+ * (0.8 s of CPU in the lab VM), and failover cannot wait for that.  Each
  * batch ends with a marker command whose echo says the batch is done.
  * The argv is built here, no shell is involved, and nothing blocks the
  * event loop.  Routes reach the kernel through zebra.
@@ -33,20 +34,9 @@
 
 #define POLL_EVERY_TICKS 2
 
-struct frr_job {
-	pid_t pid;
-	int fd;			/* stdout of vtysh, for show commands */
-	char *out;
-	size_t len;
-	bool is_show;
-	struct cgwd *d;
-};
-
-static struct frr_job show_job = { .fd = -1 };
-
-/* vtysh, with -c cmd or (cmd NULL) reading commands from *in_fd. */
+/* vtysh reading commands from *in_fd, its output on *out_fd. */
 static pid_t
-spawn_vtysh(struct cgwd *d, const char *cmd, int *out_fd, int *in_fd)
+spawn_vtysh(struct cgwd *d, int *out_fd, int *in_fd)
 {
 	const char *argv[10];
 	int argc = 0, p[2] = { -1, -1 }, q[2] = { -1, -1 };
@@ -61,10 +51,6 @@ spawn_vtysh(struct cgwd *d, const char *cmd, int *out_fd, int *in_fd)
 	if (d->frr_vty_socket) {
 		argv[argc++] = "--vty_socket";
 		argv[argc++] = d->frr_vty_socket;
-	}
-	if (cmd) {
-		argv[argc++] = "-c";
-		argv[argc++] = cmd;
 	}
 	argv[argc] = NULL;
 	if ((out_fd && pipe2(p, O_CLOEXEC) < 0) ||
@@ -217,52 +203,6 @@ parse_neighbors(struct cgwd *d, const char *text)
 	}
 }
 
-static void
-job_readable(void *arg, int fd, uint32_t events)
-{
-	struct frr_job *j = arg;
-	char buf[4096];
-	ssize_t n;
-
-	(void)events;
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		if (j->len + (size_t)n > (8u << 20))	/* absurd: drop */
-			n = 0;
-		j->out = xreallocarray(j->out, j->len + (size_t)n + 1, 1);
-		memcpy(j->out + j->len, buf, (size_t)n);
-		j->len += (size_t)n;
-		j->out[j->len] = '\0';
-	}
-	if (n == 0 || (n < 0 && errno != EAGAIN)) {
-		loop_del_fd(j->d->loop, fd);
-		close(fd);
-		j->fd = -1;
-		if (j->out)
-			parse_neighbors(j->d, j->out);
-		free(j->out);
-		j->out = NULL;
-		j->len = 0;
-	}
-}
-
-void
-frr_poll(struct cgwd *d)
-{
-	int fd;
-	pid_t pid;
-
-	if (!d->frr_enabled || show_job.pid > 0 || show_job.fd >= 0)
-		return;
-	pid = spawn_vtysh(d, "show bgp neighbors json", &fd, NULL);
-	if (pid < 0) {
-		log_errno(LOG_BGP, pid, "run vtysh");
-		return;
-	}
-	show_job = (struct frr_job){ .pid = pid, .fd = fd, .is_show = true,
-	    .d = d };
-	loop_add_fd(d->loop, fd, EPOLLIN, job_readable, &show_job);
-}
-
 /* The configuration session: one vtysh reading commands on a pipe.  It
  * echoes each command after its prompt ("host(config)# cmd"); anything
  * else it prints is bgpd's answer to the command before. */
@@ -277,10 +217,11 @@ static struct {
 	char cmd[96];			/* the last command echoed */
 	unsigned int refused;		/* answers that were not success */
 	unsigned int full_gen;		/* the last full apply's generation */
-	bool read_pending;		/* a full apply waits for ... */
-	bool reading;			/* ... bgpd's running configuration */
-	char *running;
-	size_t running_len;
+	bool read_pending;		/* a full apply waits for bgpd's text */
+	bool poll_pending;		/* a neighbor listing is on its way */
+	enum { CAP_NONE, CAP_RUNNING, CAP_NEIGHBORS } capture;
+	char *captured;			/* a show command's output */
+	size_t captured_len;
 } sess = { .in_fd = -1, .out_fd = -1 };
 
 static void write_batch(struct cgwd *d, const char *running);
@@ -299,10 +240,11 @@ session_close(struct cgwd *d)
 	sess.in_fd = sess.out_fd = -1;
 	sess.pid = 0;
 	sess.len = 0;
-	sess.prompt_seen = sess.reading = sess.read_pending = false;
-	free(sess.running);
-	sess.running = NULL;
-	sess.running_len = 0;
+	sess.prompt_seen = sess.read_pending = sess.poll_pending = false;
+	sess.capture = CAP_NONE;
+	free(sess.captured);
+	sess.captured = NULL;
+	sess.captured_len = 0;
 	/* A new session (or a restarted bgpd) gets everything again. */
 	d->frr_configured = false;
 	/* Nothing more will be confirmed: release what waits for it. */
@@ -324,6 +266,7 @@ echoed(const char *line)
 
 #define MARK_DONE "show ip prefix-list CGW-DONE-"
 #define MARK_READ "show ip prefix-list CGW-READ"
+#define MARK_POLL "show ip prefix-list CGW-POLL"
 
 /* bgpd said something to a command of ours: every such answer is a
  * refusal (success is silent), logged and kept for show and diagnose. */
@@ -341,9 +284,34 @@ session_refused(struct cgwd *d, const char *answer)
 	d->frr_refused.at = time(NULL);
 }
 
+static void
+capture_line(const char *line)
+{
+	size_t n = strlen(line);
+
+	if (sess.captured_len + n + 2 > (8u << 20))
+		return;		/* absurd: the reader sees less */
+	sess.captured = xreallocarray(sess.captured, sess.captured_len + n + 2, 1);
+	memcpy(sess.captured + sess.captured_len, line, n);
+	sess.captured_len += n;
+	sess.captured[sess.captured_len++] = '\n';
+	sess.captured[sess.captured_len] = '\0';
+}
+
+static void
+capture_start(int what)
+{
+	sess.capture = what;
+	sess.captured_len = 0;
+	if (sess.captured)
+		sess.captured[0] = '\0';
+}
+
 /* One line of vtysh's output.  The echo of a marker command says every
- * command before it is done; between the echoes of "show running-config"
- * and its marker comes bgpd's configuration, for the sweep. */
+ * command before it is done.  Between the echo of a show command of ours
+ * and its marker comes its output: bgpd's configuration (for the sweep)
+ * or its neighbors as JSON (the state cgwd reads every 2 s, through this
+ * session: no vtysh to start each time). */
 static void
 session_line(struct cgwd *d, const char *line)
 {
@@ -353,35 +321,28 @@ session_line(struct cgwd *d, const char *line)
 	if (!cmd) {
 		if (!sess.prompt_seen || !line[0])
 			return;		/* the banner, blank lines */
-		if (sess.reading) {
-			size_t n = strlen(line);
-
-			if (sess.running_len + n + 2 > (4u << 20))
-				return;	/* absurd: the sweep sees less */
-			sess.running = xreallocarray(sess.running,
-			    sess.running_len + n + 2, 1);
-			memcpy(sess.running + sess.running_len, line, n);
-			sess.running_len += n;
-			sess.running[sess.running_len++] = '\n';
-			sess.running[sess.running_len] = '\0';
-		} else if (strncmp(sess.cmd, "show ip prefix-list CGW-", 24) != 0) {
+		if (sess.capture != CAP_NONE)
+			capture_line(line);
+		else if (strncmp(sess.cmd, "show ip prefix-list CGW-", 24) != 0)
 			/* the markers' own "% Can't find" is no refusal */
 			session_refused(d, line);
-		}
 		return;
 	}
 	sess.prompt_seen = true;
 	snprintf(sess.cmd, sizeof(sess.cmd), "%s", cmd);
 	if (strcmp(cmd, "show running-config") == 0) {
-		sess.reading = true;
-		sess.running_len = 0;
-		if (sess.running)
-			sess.running[0] = '\0';
+		capture_start(CAP_RUNNING);
+	} else if (strcmp(cmd, "show bgp neighbors json") == 0) {
+		capture_start(CAP_NEIGHBORS);
+	} else if (strncmp(cmd, MARK_POLL, strlen(MARK_POLL)) == 0) {
+		sess.capture = CAP_NONE;
+		sess.poll_pending = false;
+		parse_neighbors(d, sess.captured ? sess.captured : "");
 	} else if (strncmp(cmd, MARK_READ, strlen(MARK_READ)) == 0) {
-		sess.reading = false;
+		sess.capture = CAP_NONE;
 		if (sess.read_pending) {
 			sess.read_pending = false;
-			write_batch(d, sess.running ? sess.running : "");
+			write_batch(d, sess.captured ? sess.captured : "");
 		}
 	} else if (strncmp(cmd, MARK_DONE, strlen(MARK_DONE)) == 0) {
 		unsigned int gen = (unsigned int)strtoul(cmd + strlen(MARK_DONE),
@@ -434,7 +395,7 @@ session_readable(void *arg, int fd, uint32_t events)
 static int
 session_open(struct cgwd *d)
 {
-	pid_t pid = spawn_vtysh(d, NULL, &sess.out_fd, &sess.in_fd);
+	pid_t pid = spawn_vtysh(d, &sess.out_fd, &sess.in_fd);
 
 	if (pid < 0)
 		return log_errno(LOG_BGP, pid, "start vtysh");
@@ -595,14 +556,28 @@ frr_apply_policy(struct cgwd *d)
 	frr_run(d, false);
 }
 
+/* bgpd's neighbors, read through the session like everything else. */
+void
+frr_poll(struct cgwd *d)
+{
+	static const char cmds[] = "show bgp neighbors json\n" MARK_POLL "\n";
+
+	if (!d->frr_enabled || sess.poll_pending)
+		return;
+	if (sess.pid <= 0 && session_open(d) < 0)
+		return;
+	/* A session that ended (bgpd restarted, say) took cgw's
+	 * configuration with it: everything again, first. */
+	if (!d->frr_configured)
+		frr_run(d, true);
+	sess.poll_pending = true;
+	session_write(d, cmds, sizeof(cmds) - 1);
+}
+
 void
 frr_reaped(struct cgwd *d, pid_t pid, int status)
 {
-	if (pid == show_job.pid) {
-		show_job.pid = 0;
-		if (status != 0)
-			log_debug(LOG_BGP, "vtysh show exited with %d", status);
-	} else if (pid == sess.pid) {
+	if (pid == sess.pid) {
 		log_warn(LOG_BGP, "vtysh session exited (status %d)", status);
 		sess.pid = 0;
 		session_close(d);
