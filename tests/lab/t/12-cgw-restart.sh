@@ -56,7 +56,11 @@ since_kill=$(tail -n +"$((log_at + 1))" "$CGW_DIR/cgwd.log")
 grep -q "died (signal 9)" <<<"$since_kill" || lab_fail "cgwd did not see charon die"
 ! grep -q ": DOWN: " <<<"$since_kill" ||
 	lab_fail "a tunnel went DOWN across the charon restart: $(grep ': DOWN: ' <<<"$since_kill" | head -2)"
-[ "$lost" -le 5 ] || lab_fail "pings lost across kill -9 of charon: $lost (longest gap ${outage}s)"
+# The new CHILD_SA costs what is in flight while only AWS has installed it
+# (a round trip and charon's work: a few pings here, more on a busy
+# machine); the interfaces going down cost 13.6 s before.
+awk -v g="$outage" 'BEGIN { exit !(g < 1.0) }' ||
+	lab_fail "traffic stopped across kill -9 of charon: longest gap ${outage}s ($lost lost)"
 
 # 3. reset tunnel 1: back in seconds, traffic goes on over tunnel 2
 lab_wait 30 "tunnel 1 usable" eval '[ "$(cgw_field 1 15)" = usable ]' || lab_fail "tunnel 1 not usable"
