@@ -33,6 +33,7 @@ int cmd_show_routes(const struct cgwctl_opts *opts, int argc, char **argv);
 int cmd_diagnose(const struct cgwctl_opts *opts, int argc, char **argv);
 /* cgwctl reload */
 int cmd_reload(const struct cgwctl_opts *opts, int argc, char **argv);
+int cmd_confirm(const struct cgwctl_opts *opts, int argc, char **argv);
 
 /* ctl.c: talking to cgwd */
 int ctl_connect(const struct cgwctl_opts *opts, int readonly);

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -106,10 +107,35 @@ cmd_rekey(const struct cgwctl_opts *opts, int argc, char **argv)
 int
 cmd_reload(const struct cgwctl_opts *opts, int argc, char **argv)
 {
-	(void)argv;
-	if (argc != 0) {
-		fprintf(stderr, "usage: cgwctl reload\n");
+	struct cgw_msg_reload m = { 0 };
+	char *end;
+	unsigned long s;
+
+	if (argc == 0)
+		return action(opts, CGW_MSG_RELOAD, NULL, 0, "reload");
+	if (argc != 2 || strcmp(argv[0], "--confirm") != 0) {
+		fprintf(stderr, "usage: cgwctl reload [--confirm SECONDS]\n");
 		return 2;
 	}
-	return action(opts, CGW_MSG_RELOAD, NULL, 0, "reload");
+	errno = 0;
+	s = strtoul(argv[1], &end, 10);
+	if (errno || end == argv[1] || *end || s < 1 || s > 86400 ||
+	    argv[1][0] == '-') {
+		fprintf(stderr, "cgwctl: reload --confirm: %s is not a number of "
+		    "seconds from 1 to 86400\n", argv[1]);
+		return 2;
+	}
+	m.confirm_s = (uint32_t)s;
+	return action(opts, CGW_MSG_RELOAD, &m, sizeof(m), "reload");
+}
+
+int
+cmd_confirm(const struct cgwctl_opts *opts, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 0) {
+		fprintf(stderr, "usage: cgwctl confirm\n");
+		return 2;
+	}
+	return action(opts, CGW_MSG_CONFIRM, NULL, 0, "confirm");
 }

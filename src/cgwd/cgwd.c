@@ -121,6 +121,7 @@ on_tick(void *arg)
 	struct cgwd *d = arg;
 
 	charon_proc_tick(d);
+	confirm_tick(d);
 	charon_keep_up(d);
 	frr_tick(d);
 	sd_notify(0, "WATCHDOG=1");
@@ -146,6 +147,8 @@ run(struct cgwd *d)
 	loop_set_tick(d->loop, on_tick, d);
 	tunnels_build(d);
 	state_load(d);
+	confirm_snapshot(d);
+	confirm_load(d);
 	tunnels_apply_kernel(d);
 	if (tunnels_monitor_start(d) < 0)
 		fatalx("cannot watch the kernel's interfaces");
@@ -171,6 +174,7 @@ run(struct cgwd *d)
 	control_close_all(d);
 	health_stop(d);
 	loop_free(d->loop);
+	confirm_snapshot_free(d);
 	d->monitor = kernel_monitor_free(d->monitor);
 	kernel_free(d->kernel);
 	free(d->tunnels);

@@ -139,6 +139,16 @@ struct cgwd {
 	struct ctl_client *clients;
 	bool quit;
 	bool reload_requested;
+	time_t confirm_deadline;	/* confirm.c: 0 = nothing pending */
+	/* confirm.c: the configuration's files as this cgwd read them (the
+	 * files on disk may be the next version already) */
+	struct conf_copy {
+		char *path;
+		unsigned int mode;
+		char *data;
+		size_t len;
+	} *conf_copy;
+	size_t n_conf_copy;
 };
 
 /* tunnels.c */
@@ -186,6 +196,15 @@ void health_frr_applied(struct cgwd *d, unsigned int gen);
 /* The tunnel's interface was created anew: probe through the new one. */
 void health_probe_reset(struct cgwd *d, struct tunnel *t);
 void tunnel_sync_link(struct cgwd *d, struct tunnel *t);
+
+/* confirm.c: reload --confirm */
+void confirm_snapshot(struct cgwd *d);
+void confirm_snapshot_free(struct cgwd *d);
+int confirm_arm(struct cgwd *d, unsigned int secs);
+void confirm_load(struct cgwd *d);
+int confirm_accept(struct cgwd *d);
+bool confirm_pending(const struct cgwd *d);
+void confirm_tick(struct cgwd *d);
 
 /* frr.c */
 void frr_apply(struct cgwd *d);		/* everything */

@@ -196,19 +196,43 @@ dispatch_control(struct cgwd *d, struct ctl_client *c,
 		return tunnel_action(d, c, h, (const void *)p);
 	case CGW_MSG_RELOAD: {
 		char text[CGW_TEXT_MAX];
+		uint32_t confirm_s = 0;
 
-		if (h->len != 0)
+		if (h->len == sizeof(struct cgw_msg_reload))
+			confirm_s = ((const struct cgw_msg_reload *)(const void *)p)->confirm_s;
+		else if (h->len != 0)
 			return -EBADMSG;
 		/* Answer first: on success cgwd is re-executed. */
 		if (cgwd_reload_check(d, text, sizeof(text)) < 0) {
 			result(c, h->seq, CGW_RES_FAILED, text);
 			return 0;
 		}
-		result(c, h->seq, CGW_RES_OK, "configuration valid: reloading (tunnels stay up)");
+		if (confirm_s && confirm_arm(d, confirm_s) < 0) {
+			result(c, h->seq, CGW_RES_FAILED, "cannot keep a copy of the "
+			    "running configuration to go back to; nothing was changed");
+			return 0;
+		}
+		if (confirm_s)
+			snprintf(text, sizeof(text), "configuration valid: reloading; "
+			    "run cgwctl confirm within %u s, or the previous "
+			    "configuration comes back", confirm_s);
+		else
+			snprintf(text, sizeof(text), "configuration valid: reloading "
+			    "(tunnels stay up)%s", confirm_pending(d) ?
+			    "; still to be confirmed (cgwctl confirm)" : "");
+		result(c, h->seq, CGW_RES_OK, text);
 		d->reload_requested = true;
 		d->quit = true;		/* the loop ends; run() re-executes */
 		return 0;
 	}
+	case CGW_MSG_CONFIRM:
+		if (h->len != 0)
+			return -EBADMSG;
+		if (confirm_accept(d) < 0)
+			result(c, h->seq, CGW_RES_FAILED, "nothing to confirm");
+		else
+			result(c, h->seq, CGW_RES_OK, "configuration confirmed");
+		return 0;
 	default:
 		result(c, h->seq, CGW_RES_BAD_REQUEST, msg_type_name(h->type));
 		return -EBADMSG;

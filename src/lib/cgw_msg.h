@@ -42,7 +42,7 @@ enum cgw_msg_type {
 	CGW_MSG_SHOW_TUNNELS,		/* empty; TUNNEL_STATUS... END */
 	CGW_MSG_TUNNEL_STATUS,		/* struct cgw_msg_tunnel_status */
 	CGW_MSG_RESET,			/* struct cgw_msg_name (tunnel) */
-	CGW_MSG_RELOAD,			/* empty */
+	CGW_MSG_RELOAD,			/* empty, or struct cgw_msg_reload */
 	/* both */
 	CGW_MSG_END,			/* end of a stream of records */
 	CGW_MSG_RESULT,			/* struct cgw_msg_result */
@@ -54,6 +54,7 @@ enum cgw_msg_type {
 	CGW_MSG_DIAGNOSE,		/* struct cgw_msg_name ("" = all);
 					 * DIAGNOSIS... END */
 	CGW_MSG_DIAGNOSIS,		/* struct cgw_msg_diagnosis */
+	CGW_MSG_CONFIRM,		/* empty: keep the reloaded configuration */
 	CGW_MSG_TYPE_MAX
 };
 
@@ -242,6 +243,11 @@ enum cgw_result {
 	CGW_RES_BAD_REQUEST,
 	CGW_RES_FAILED,
 	CGW_RES_MAX
+};
+
+/* reload --confirm: undone unless confirmed within confirm_s seconds */
+struct cgw_msg_reload {
+	uint32_t confirm_s;		/* 0: no confirmation needed */
 };
 
 struct cgw_msg_result {

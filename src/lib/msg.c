@@ -129,6 +129,7 @@ msg_type_name(uint32_t type)
 		[CGW_MSG_ROUTE] = "ROUTE",
 		[CGW_MSG_DIAGNOSE] = "DIAGNOSE",
 		[CGW_MSG_DIAGNOSIS] = "DIAGNOSIS",
+		[CGW_MSG_CONFIRM] = "CONFIRM",
 		[CGW_MSG_END] = "END",
 		[CGW_MSG_RESULT] = "RESULT",
 	};

@@ -76,17 +76,19 @@ check() {
 }
 
 # Commands and global options.
-check "show reset rekey reload diagnose import" cgwctl ""
+check "show reset rekey reload confirm diagnose import" cgwctl ""
 check "rekey reload reset" cgwctl re
 check "show" cgwctl -j -t s
 check "-j -t -v -r -h --help" cgwctl -
 check "conn empty" cgwctl -r ""
-check "show reset rekey reload diagnose import" cgwctl -r /run/x ""
-check "show reset rekey reload diagnose import" cgwctl -jr /run/x ""
+check "show reset rekey reload confirm diagnose import" cgwctl -r /run/x ""
+check "show reset rekey reload confirm diagnose import" cgwctl -jr /run/x ""
 check "tunnels bgp routes" cgwctl show ""
 check "tunnels" cgwctl -j show t
 check "" cgwctl show tunnels ""
-check "" cgwctl reload ""
+check "--confirm" cgwctl reload ""
+check "" cgwctl reload --confirm ""
+check "" cgwctl confirm ""
 
 # Tunnel names from cgwd: names, interfaces, 1 and 2 with one connection.
 printf '%s\n' "$one_conn" >"$work/tunnels"

@@ -1,0 +1,46 @@
+#!/bin/bash
+# 22-cgw-reload-confirm: `cgwctl reload --confirm 30` with a change that
+# breaks tunnel 1 (a wrong PSK), never confirmed: the previous
+# configuration comes back by itself and both tunnels are UP within 35 s
+# of the reload.  Then a change that is confirmed stays.
+LAB_GATEWAY=cgw
+. "$LAB_DIR/scenario.sh"
+lab_scenario_begin
+
+cgw_lab_up
+conn=$(ls "$CGW_DIR"/conn.d/*.conf)
+cp "$conn" "$LAB_RUN/conn.before"
+# tunnel 1's PSK (the first in the file) replaced by one AWS does not have
+sed -i '0,/psk "[^"]*"/s//psk "Wrong_psk_12345"/' "$conn"
+cmp -s "$conn" "$LAB_RUN/conn.before" && lab_fail "could not change the PSK"
+
+t0=$(lab_us)
+out=$(cgw_ctl reload --confirm 30) || lab_fail "reload --confirm 30: $out"
+lab_log "reload --confirm 30: $out"
+[[ $out == *"cgwctl confirm within 30 s"* ]] || lab_fail "reload did not say it must be confirmed"
+lab_wait 25 "tunnel 1 down with the wrong PSK" eval '! gw_tunnel_up 1' ||
+	lab_fail "the wrong PSK never took effect"
+lab_timing confirm_broken_after_s "$(lab_since "$t0")"
+gw_tunnel_up 2 || lab_fail "tunnel 2 went down, though its settings did not change"
+# not confirmed: back by itself
+lab_wait 35 "both tunnels UP again" eval 'gw_tunnel_up 1 && gw_tunnel_up 2' ||
+	lab_fail "not back within 35 s of the reload: $(cgw_diag 1)"
+secs=$(lab_since "$t0")
+lab_timing confirm_rollback_both_up_s "$secs"
+awk -v s="$secs" 'BEGIN { exit !(s <= 35) }' || lab_fail "both tunnels UP only after ${secs}s"
+cmp -s "$conn" "$LAB_RUN/conn.before" || lab_fail "the connection file is not the previous one"
+[ "$(stat -c %a "$conn")" = 600 ] || lab_fail "the restored file is mode $(stat -c %a "$conn")"
+grep -q "not confirmed in time" "$CGW_DIR/cgwd.log" || lab_fail "cgwd did not log the rollback"
+cgw_ctl confirm >/dev/null 2>&1 && lab_fail "confirm after the rollback found something to confirm"
+
+# a confirmed change stays
+lab_wait 60 "BGP 1 back" gw_bgp_up 1 || lab_fail "BGP 1 not back after the rollback"
+sed -i "s|^\([[:space:]]*\)advertise $ONPREM_NET\$|&\n\1advertise 10.6.0.0/16|" "$CGW_DIR/cgw.conf"
+cp "$CGW_DIR/cgw.conf" "$LAB_RUN/cgw.conf.new"
+cgw_ctl reload --confirm 8 >/dev/null || lab_fail "reload --confirm 8"
+lab_wait 20 "cgwd back after the reload" eval 'cgw_ctl confirm >"$LAB_RUN/confirm.out" 2>&1' ||
+	lab_fail "cgwctl confirm: $(cat "$LAB_RUN/confirm.out")"
+lab_sleep 10
+cmp -s "$CGW_DIR/cgw.conf" "$LAB_RUN/cgw.conf.new" || lab_fail "a confirmed configuration was undone"
+[ "$(grep -c "not confirmed in time" "$CGW_DIR/cgwd.log")" = 1 ] || lab_fail "a second rollback"
+gw_tunnel_up 1 && gw_tunnel_up 2 || lab_fail "tunnels down after a confirmed reload"
