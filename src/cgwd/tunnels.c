@@ -67,10 +67,12 @@ apply_mss(struct cgwd *d)
 	free(text);
 }
 
-static struct tunnel_if_want
-tunnel_want(const struct cgwd *d, const struct tunnel *t, int up)
+/* Reconciles one tunnel's interface with up (1, 0, or -1: as found);
+ * the ifindex, or -errno (logged, and in the tunnel's details). */
+static int
+reconcile(struct cgwd *d, struct tunnel *t, int up, int *changes)
 {
-	return (struct tunnel_if_want){
+	struct tunnel_if_want w = {
 		.ifname = t->conf->ifname,
 		.if_id = t->if_id,
 		.parent = d->conf->box.outside_interface,
@@ -78,6 +80,16 @@ tunnel_want(const struct cgwd *d, const struct tunnel *t, int up)
 		.inside = { t->conf->inside_local, 30 },
 		.up = up,
 	};
+	int r = tunnel_if_reconcile(d->kernel, &w, changes);
+
+	if (r < 0) {
+		log_errno(LOG_KNL, r, "%s: interface %s", t->name,
+		    t->conf->ifname);
+		snprintf(t->details, sizeof(t->details),
+		    "IPSEC IS DOWN: cannot set up interface %s (%s)",
+		    t->conf->ifname, strerror(-r));
+	}
+	return r;
 }
 
 void
@@ -87,22 +99,13 @@ tunnels_apply_kernel(struct cgwd *d)
 		struct tunnel *t = &d->tunnels[i];
 		/* Before charon reports, leave the admin state as found: a
 		 * restarted cgwd must not cut traffic. */
-		struct tunnel_if_want w = tunnel_want(d, t,
-		    t->ifindex ? t->child_up : -1);
-		int changes = 0, r;
+		int up = t->ifindex ? t->child_up : -1, changes = 0, r;
 
-		r = tunnel_if_reconcile(d->kernel, &w, &changes);
-		if (r < 0) {
-			log_errno(LOG_KNL, r, "%s: interface %s", t->name,
-			    t->conf->ifname);
-			snprintf(t->details, sizeof(t->details),
-			    "IPSEC IS DOWN: cannot set up interface %s (%s)",
-			    t->conf->ifname, strerror(-r));
+		if ((r = reconcile(d, t, up, &changes)) < 0)
 			continue;
-		}
 		t->ifindex = r;
-		if (w.up >= 0)
-			t->link_up = w.up;
+		if (up >= 0)
+			t->link_up = up;
 		else {
 			struct kernel_link l;
 
@@ -121,19 +124,11 @@ tunnels_apply_kernel(struct cgwd *d)
 static void
 tunnel_repair(struct cgwd *d, struct tunnel *t)
 {
-	struct tunnel_if_want w = tunnel_want(d, t,
-	    t->child_up && !t->link_hold_down);
-	int changes = 0, r = tunnel_if_reconcile(d->kernel, &w, &changes);
+	int up = t->child_up && !t->link_hold_down, changes = 0, r;
 
-	if (r < 0) {
-		log_errno(LOG_KNL, r, "%s: repairing interface %s", t->name,
-		    t->conf->ifname);
-		snprintf(t->details, sizeof(t->details),
-		    "IPSEC IS DOWN: cannot repair interface %s (%s)",
-		    t->conf->ifname, strerror(-r));
+	if ((r = reconcile(d, t, up, &changes)) < 0)
 		return;
-	}
-	t->link_up = w.up;
+	t->link_up = up;
 	if (r != t->ifindex) {
 		/* created anew: the probe socket was bound to the old one */
 		t->ifindex = r;

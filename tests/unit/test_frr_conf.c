@@ -9,6 +9,7 @@
 #include "cgwd/frr_conf.h"
 #include "lib/xalloc.h"
 #include "unit.h"
+#include "unit_conf.h"
 
 static const char conf_text[] =
     "gateway {\n outside-interface eth0\n local-asn 65000\n"
@@ -35,22 +36,13 @@ render(const struct cgw_conf *c, const struct frr_policy *pol, size_t *n)
 static struct cgw_conf *
 load_with(const char *conn_extra, const char *box_extra)
 {
-	struct cgw_conf *c = cgw_conf_new();
-	struct cgw_diag d;
 	const char *at = strstr(conf_text, "connection");
 	const char *tun = strstr(conf_text, " tunnel 1");
 	char *text = xasprintf("gateway {\n%s%.*s%.*s%s\n%s",
 	    box_extra, (int)(at - conf_text) - 10, conf_text + 10,
 	    (int)(tun - at), at, conn_extra, tun);
+	struct cgw_conf *c = unit_conf(text);
 
-	cgw_diag_init(&d);
-	cgw_conf_parse_buffer(c, "t", text, strlen(text), &d);
-	if (d.n == 0)
-		cgw_conf_validate(c, &d);
-	if (d.n)
-		cgw_diag_print(stderr, &d);
-	CHECK(d.n == 0);
-	cgw_diag_clear(&d);
 	free(text);
 	return c;
 }

@@ -10,6 +10,7 @@
 #include "cgwd/frr_sweep.h"
 #include "lib/xalloc.h"
 #include "unit.h"
+#include "unit_conf.h"
 
 #define BOX(asn, adv) \
     "gateway {\n outside-interface eth0\n local-asn " asn "\n" adv "}\n"
@@ -38,28 +39,11 @@ static const char operator_part[] =
     "route-map OFFICE permit 10\n"
     "exit\n";
 
-static struct cgw_conf *
-conf_of(const char *text)
-{
-	struct cgw_conf *c = cgw_conf_new();
-	struct cgw_diag d;
-
-	cgw_diag_init(&d);
-	cgw_conf_parse_buffer(c, "t", text, strlen(text), &d);
-	if (d.n == 0)
-		cgw_conf_validate(c, &d);
-	if (d.n)
-		cgw_diag_print(stderr, &d);
-	CHECK(d.n == 0);
-	cgw_diag_clear(&d);
-	return c;
-}
-
 /* What bgpd shows after cgw applied `old` (and the operator his part). */
 static char *
 running_of(const char *old, bool with_operator)
 {
-	struct cgw_conf *c = conf_of(old);
+	struct cgw_conf *c = unit_conf(old);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -83,7 +67,7 @@ sweep(const char *old, const char *new, bool with_operator)
 	struct sweep s = { NULL, NULL, 0 };
 	size_t lb = 0, la = 0;
 	char *running = running_of(old, with_operator);
-	struct cgw_conf *c = conf_of(new);
+	struct cgw_conf *c = unit_conf(new);
 	FILE *b = open_memstream(&s.before, &lb), *a = open_memstream(&s.after, &la);
 
 	s.removed = frr_sweep_write(b, a, running, c);
@@ -194,7 +178,7 @@ test_asn_changed(void)
 static void
 test_operator_instance_kept(void)
 {
-	struct cgw_conf *c = conf_of(BOX("65001", ADV1) CONN_A);
+	struct cgw_conf *c = unit_conf(BOX("65001", ADV1) CONN_A);
 	char *b = NULL, *a = NULL;
 	size_t lb = 0, la = 0;
 	FILE *fb = open_memstream(&b, &lb), *fa = open_memstream(&a, &la);
@@ -233,7 +217,7 @@ test_running_config_text(void)
 	    "ip prefix-list CGW-ON-PREM seq 10 permit 10.77.0.0/16\n"
 	    "!\nroute-map CGW-OUT-cgw-aaaaaa-1 deny 10\n"
 	    " match ip address prefix-list CGW-MORE-SPECIFIC\nexit\n!\nend\n";
-	struct cgw_conf *c = conf_of(BOX("65000", ADV1) CONN_A);
+	struct cgw_conf *c = unit_conf(BOX("65000", ADV1) CONN_A);
 	char *b = NULL, *a = NULL;
 	size_t lb = 0, la = 0;
 	FILE *fb = open_memstream(&b, &lb), *fa = open_memstream(&a, &la);
