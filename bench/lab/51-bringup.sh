@@ -4,7 +4,6 @@
 # the baseline, LAB_BENCH_RUNS times each on a fresh lab.  One JSON line
 # per run into $LAB_OUT/bench.jsonl.
 . "$LAB_DIR/lib.sh"
-runs=${LAB_BENCH_RUNS:-3}
 out=$LAB_OUT/bench.jsonl
 mkdir -p "$LAB_OUT"; : >"$out"
 
@@ -28,9 +27,4 @@ one_run() { # GATEWAY RUN
 		"$(awk -v x="$bgp" 'BEGIN { print x * 1000 }')" >>"$out"
 }
 
-for ((i = 1; i <= runs; i++)); do
-	for gw in cgw baseline; do
-		(LAB_RUN=$LAB_RUN/$gw-$i; mkdir -p "$LAB_RUN"; one_run "$gw" "$i") ||
-			{ echo "# FAIL: $gw run $i"; exit 1; }
-	done
-done
+lab_bench_runs one_run 3

@@ -6,7 +6,6 @@
 # (stock charon + FRR), every BGP session or CHILD_SA lost, polled once a
 # second.  One JSON line per gateway and run into $LAB_OUT/bench.jsonl.
 . "$LAB_DIR/lib.sh"
-runs=${LAB_BENCH_RUNS:-1}
 minutes=${LAB_BENCH_MINUTES:-3}
 loss=${LAB_BENCH_LOSS:-2}
 out=$LAB_OUT/bench.jsonl
@@ -78,9 +77,4 @@ one_run() { # GATEWAY RUN
 		"$1" "$2" "$el" "$loss" "$fo" "$drops" "$lossy" >>"$out"
 }
 
-for ((i = 1; i <= runs; i++)); do
-	for gw in cgw baseline; do
-		(LAB_RUN=$LAB_RUN/$gw-$i; mkdir -p "$LAB_RUN"; one_run "$gw" "$i") ||
-			{ echo "# FAIL: $gw run $i"; exit 1; }
-	done
-done
+lab_bench_runs one_run 1

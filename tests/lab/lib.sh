@@ -124,3 +124,17 @@ lab_save_logs() {
 	(cd "$LAB_RUN" && find . -name '*.log' -o -name '*.out' -o -name '*.conf' -o -name '*.json' -o -name '*.txt' |
 		grep -v swanctl.conf | cpio -pdm --quiet "$LAB_OUT") 2>/dev/null || true
 }
+
+# lab_bench_runs FUNC: a benchmark scenario's runs, LAB_BENCH_RUNS of them
+# (default $1's second argument), each for cgw and then the baseline on a
+# fresh lab: FUNC GATEWAY RUN in a subshell with its own LAB_RUN.
+lab_bench_runs() {
+	local fn=$1 runs=${LAB_BENCH_RUNS:-${2:-3}} i gw
+	for ((i = 1; i <= runs; i++)); do
+		for gw in cgw baseline; do
+			(LAB_RUN=$LAB_RUN/$gw-$i; mkdir -p "$LAB_RUN"; "$fn" "$gw" "$i") ||
+				{ echo "# FAIL: $gw run $i"; exit 1; }
+		done
+	done
+}
+
