@@ -279,8 +279,10 @@ session_refused(struct cgwd *d, const char *answer)
 	if (sess.refused++)
 		return;
 	snprintf(d->frr_refused.cmd, sizeof(d->frr_refused.cmd), "%s", sess.cmd);
-	snprintf(d->frr_refused.answer, sizeof(d->frr_refused.answer), "%s",
-	    answer[0] == '%' ? answer + 1 + strspn(answer + 1, " ") : answer);
+	if (answer[0] == '%')
+		answer += 1 + strspn(answer + 1, " ");
+	snprintf(d->frr_refused.answer, sizeof(d->frr_refused.answer), "%.*s",
+	    (int)sizeof(d->frr_refused.answer) - 1, answer);
 	d->frr_refused.at = time(NULL);
 }
 

@@ -147,7 +147,7 @@ bgp_neighbors_send(struct cgwd *d, int fd, uint32_t seq)
 		m.pulling = t->pull_return;
 		if (d->frr_refused.at)
 			snprintf(m.last_error, sizeof(m.last_error),
-			    "bgpd refused cgw's %.32s: %.48s",
+			    "bgpd refused cgw's %.28s: %.44s",
 			    d->frr_refused.cmd, d->frr_refused.answer);
 		else if (t->diag.bgp_reason[0] || t->diag.bgp_reset[0])
 			snprintf(m.last_error, sizeof(m.last_error), "%.24s%s%.64s",
