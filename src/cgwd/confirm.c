@@ -165,11 +165,12 @@ confirm_arm(struct cgwd *d, unsigned int secs)
 {
 	char *dir = confirm_path(d, NULL), *p = NULL;
 	FILE *f = NULL;
+	bool was_pending = confirm_pending(d);
 	int r = 0;
 
 	/* A second reload before the confirm: the way back stays the last
 	 * confirmed configuration, the clock starts again. */
-	if (!confirm_pending(d)) {
+	if (!was_pending) {
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 			r = log_errno(LOG_CFG, -errno, "%s", dir);
 			goto out;
@@ -219,8 +220,8 @@ out:
 		fclose(f);
 	free(p);
 	free(dir);
-	if (r < 0)
-		remove_copy(d);
+	if (r < 0 && !was_pending)
+		remove_copy(d);	/* a copy already there is still the way back */
 	return r;
 }
 
