@@ -116,10 +116,11 @@ fi
 	printf 'exec'; printf ' %q' "$@"; echo
 } >"$share/job"
 # The directories the job uses, for the guest to keep visible where its
-# scratch tmpfs (on /tmp, /run, ...) would hide them: this directory, the
-# working directory, and every LAB_*/CGW_* variable naming a directory.
+# scratch tmpfs (on /tmp, /run, ...) would hide them: the checkout (the lab
+# uses tests/ and packaging/ too), the working directory, and every
+# LAB_*/CGW_* variable naming a directory.
 {
-	(cd "$here" && pwd -P)
+	(cd "$here/../.." && pwd -P)
 	pwd -P
 	while IFS='=' read -r name _; do
 		case $name in LAB_*|CGW_*) if [ -d "${!name}" ]; then (cd "${!name}" && pwd -P); fi ;; esac
