@@ -191,6 +191,22 @@ parse_neighbors(struct cgwd *d, const char *text)
 		tunnel_refresh_details(t);
 	}
 	json_object_put(root);
+	/* A neighbor bgpd no longer has (bgpd restarted, or lost cgw's
+	 * configuration) has no session: not the state it had last. */
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		struct tunnel *t = &d->tunnels[i];
+
+		if (t->bgp_seen || !t->bgp_state[0] ||
+		    strcmp(t->bgp_state, "not in bgpd") == 0)
+			continue;
+		if (t->bgp_up) {
+			t->diag.bgp_down_at = time(NULL);
+			log_warn(LOG_BGP, "%s: BGP neighbor gone from bgpd", t->name);
+		}
+		t->bgp_up = false;
+		snprintf(t->bgp_state, sizeof(t->bgp_state), "not in bgpd");
+		tunnel_refresh_details(t);
+	}
 	frr_unstick(d);
 	/* bgpd without cgw's neighbors was restarted (or reset by hand):
 	 * give it everything again - but not while an apply is still on its

@@ -9,7 +9,9 @@
 #      old BGP instance goes, both sessions come back with the new AS,
 #      and bgpd refused nothing;
 #   4. the operator's own objects in bgpd (a prefix list, a route-map)
-#      are left alone throughout.
+#      are left alone throughout;
+#   5. bgpd killed and started again without cgw's part: cgwd configures
+#      it again, both sessions come back.
 LAB_GATEWAY=cgw
 . "$LAB_DIR/scenario.sh"
 lab_scenario_begin
@@ -98,5 +100,25 @@ lab_wait 30 "VGW's path to on-prem has AS path $new" eval \
 grep -q "^ip prefix-list OFFICE seq 5 permit 192.168.7.0/24" <<<"$running" &&
 	grep -q "^route-map OFFICE permit 10" <<<"$running" ||
 	lab_fail "the operator's own prefix list or route-map is gone"
+
+# 5. bgpd killed and started again empty (as FRR's unit would restart it
+# from a saved configuration without cgw's part): cgwd configures it again
+gw_kill bgpd || lab_fail "kill bgpd"
+lab_wait 10 "bgpd gone" eval '! kill -0 "$(cat "$CGW_FRR/bgpd.pid")" 2>/dev/null' || lab_fail "bgpd did not die"
+rm -f "$CGW_FRR/bgpd.pid"
+t0=$(lab_us)
+lab_frr_start cgw "$CGW_FRR" bgpd || lab_fail "bgpd restart"
+# first cgwd must see the sessions gone (it polls every 2 s) ...
+lab_wait 20 "cgwd sees BGP 1 gone" eval '! gw_bgp_up 1' ||
+	lab_fail "cgwd still shows BGP 1 Established with a bgpd that has no neighbors"
+# ... then configure bgpd again
+for n in 1 2; do
+	lab_wait 60 "BGP $n Established after bgpd's restart" gw_bgp_up $n ||
+		lab_fail "BGP $n not back after bgpd restarted: $(cgw_ctl diagnose $n 2>&1 | head -3)"
+done
+lab_timing bgpd_restart_bgp_up_s "$(lab_since "$t0")"
+running=$(cgw_running)
+grep -q "^router bgp $new\$" <<<"$running" || lab_fail "cgw's configuration is not back in the restarted bgpd"
+
 diag=$(cgw_diag 1)
 [[ $diag == ok* ]] || lab_fail "diagnose after the reloads: $diag"
