@@ -58,6 +58,9 @@ struct tunnel {
 	uint32_t routes_received, routes_sent;
 	/* health.c: probes and the failover verdict */
 	struct probe probe;
+	bool rx_valid;			/* during a loss run: the counters */
+	uint64_t rx_packets;		/* ...that came in, at the last tick */
+	uint32_t rx_echo_in;		/* ...of which the probes' answers */
 	bool usable;			/* may carry traffic */
 	bool shut;			/* failed: BGP neighbor shut */
 	bool pull_return;		/* announce the more-specifics */

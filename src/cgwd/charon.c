@@ -127,10 +127,28 @@ load_all(struct cgwd *d)
 	charon_request_sas(d);
 }
 
+/* A peer that refused the last attempt (keys, proposals, selectors)
+ * refuses the next one too: asking again every second only fills its
+ * log.  One that did not answer may answer any moment (a path restored). */
+static bool
+peer_refused(const struct tunnel *t)
+{
+	switch (t->diag.alert) {
+	case CGW_ALERT_AUTH_FAILED:
+	case CGW_ALERT_PROPOSAL_MISMATCH_IKE:
+	case CGW_ALERT_PROPOSAL_MISMATCH_CHILD:
+	case CGW_ALERT_TS_MISMATCH:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Always on: charon re-initiates by itself after a close or DPD, but not
- * when a CHILD_SA never installed or an attempt gave up; so every few
- * seconds, a tunnel cgw starts that has no IKE_SA is initiated again
- * (INITIATE is a no-op where an IKE_SA exists). */
+ * when a CHILD_SA never installed or an attempt gave up; so a tunnel cgw
+ * starts that has no IKE_SA is initiated again, every second (every 5
+ * after a refusal).  INITIATE is a no-op where an IKE_SA exists; while
+ * one is connecting, charon retransmits every second (charon_proc.c). */
 void
 charon_keep_up(struct cgwd *d)
 {
@@ -142,7 +160,7 @@ charon_keep_up(struct cgwd *d)
 		struct tunnel *t = &d->tunnels[i];
 
 		if (t->conf->startup != CGW_STARTUP_START || t->ike_up ||
-		    now - t->last_initiate < 5)
+		    now - t->last_initiate < (peer_refused(t) ? 5 : 1))
 			continue;
 		t->last_initiate = now;
 		charon_tunnel_cmd(d, CGW_MSG_INITIATE, t);

@@ -15,9 +15,11 @@
  *
  * Dead peer detection: AWS declares a peer dead after 3 missed 10 s DPDs
  * (~30 s).  charon's default retransmission (4 s, base 1.8, 5 tries) takes
- * ~165 s.  retransmit_timeout 2, base 1.4, tries 4 gives up after
- * 2 * (1 + 1.4 + 1.96 + 2.74 + 3.84) = 21.9 s, which with the 10 s DPD
- * delay declares AWS's side dead in about AWS's own 30 s.
+ * ~165 s.  A retransmission every second, 21 times, gives up after 22 s,
+ * which with the 10 s DPD delay declares AWS's side dead in about AWS's
+ * own 30 s; and an attempt to reach an endpoint that is back (a path or
+ * the outside link restored) is answered within a second, where a growing
+ * backoff would wait up to its last interval.
  */
 #include "cgwd/cgwd.h"
 
@@ -66,9 +68,9 @@ write_conf(struct cgwd *d, char *path, size_t len)
 	    "\t# Routes go through the XFRM interfaces (cgwd, FRR).\n"
 	    "\tinstall_routes = no\n"
 	    "\tinstall_virtual_ip = no\n"
-	    "\tretransmit_timeout = 2\n"
-	    "\tretransmit_base = 1.4\n"
-	    "\tretransmit_tries = 4\n"
+	    "\tretransmit_timeout = 1\n"
+	    "\tretransmit_base = 1\n"
+	    "\tretransmit_tries = 21\n"
 	    "\tplugins {\n"
 	    "\t\tcgw {\n"
 	    "\t\t\tsocket = %s\n"

@@ -208,6 +208,19 @@ path_failed(const struct diag_facts *f, struct findings *fs)
 			    f->aws_inside, lost_s, f->bgp_read_ms, f->aws_inside);
 			return true;
 		}
+		if (f->probes_filtered) {
+			add(fs, DIAG_PROBES_FILTERED, DIAG_WARNING, "tunnel %u: "
+			    "the probes to AWS's inside address %s get no answer "
+			    "for %u s, but traffic keeps coming in through the "
+			    "connection's tunnels: ICMP is filtered on the way "
+			    "(or not answered), and cgw takes no tunnel out on "
+			    "probe loss while it is; BGP's hold timer and "
+			    "dead-peer detection still see a dead tunnel, only "
+			    "more slowly; allow ICMP echo to %s through the "
+			    "tunnel so failover can see it", n, f->aws_inside,
+			    lost_s, f->aws_inside);
+			return true;
+		}
 		if (f->ike_in_s != UINT32_MAX && f->ike_in_s + 1 < lost_s) {
 			add(fs, DIAG_ESP_BLOCKED, DIAG_FAULT, "tunnel %u: IKE "
 			    "with %s works (last message %u s ago) but nothing "

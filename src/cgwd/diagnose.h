@@ -77,6 +77,9 @@ struct diag_facts {
 	unsigned int loss_pct;		/* of the last 8 */
 	uint32_t rtt_us;
 	uint32_t big_sent, big_lost_run;	/* full-MTU probes */
+	/* failover: traffic through the connection's tunnels shows that
+	 * the probes, not the tunnels, fail (failover.h) */
+	bool probes_filtered;
 
 	/* BGP, from bgpd */
 	char bgp_state[16];		/* "" = unknown */

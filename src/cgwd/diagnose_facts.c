@@ -68,6 +68,8 @@ tunnel_diag_facts(struct cgwd *d, const struct tunnel *t,
 	f->rtt_us = t->probe.rtt_us;
 	f->big_sent = t->probe.big_sent;
 	f->big_lost_run = t->probe.big_lost_run;
+	f->probes_filtered = d->fo &&
+	    d->fo[t->conn_idx].t[t->conf->index - 1].probes_filtered;
 
 	snprintf(f->bgp_state, sizeof(f->bgp_state), "%s",
 	    t->bgp_seen ? t->bgp_state : "");

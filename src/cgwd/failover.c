@@ -37,10 +37,32 @@ fo_misses_needed(const struct fo_conn *c, int i)
 	return k;
 }
 
+/* In a loss run, and traffic came in all the same. */
 static bool
-healthy(const struct fo_tunnel *t)
+carries_traffic(const struct fo_tunnel *t)
 {
-	return t->child_up && t->probe_ok && !t->drained;
+	return t->child_up && t->lost && t->traffic_ticks >= FO_TRAFFIC_TICKS;
+}
+
+/* Its probes fail, but it or another tunnel of the connection shows that
+ * it is the probes, not the tunnels (see failover.h).  The other tunnel
+ * counts while in a loss run, not only once dead by it: the two runs
+ * start together and one of them is stepped first. */
+static bool
+filtered(const struct fo_conn *c, const struct fo_tunnel *t)
+{
+	if (!t->child_up || t->probe_ok)
+		return false;
+	for (int k = 0; k < FO_TUNNELS; k++)
+		if (carries_traffic(&c->t[k]))
+			return true;
+	return false;
+}
+
+static bool
+healthy(const struct fo_conn *c, const struct fo_tunnel *t)
+{
+	return t->child_up && !t->drained && (t->probe_ok || filtered(c, t));
 }
 
 /* Another tunnel of the connection is in use. */
@@ -89,24 +111,25 @@ step(struct fo_conn *c, struct fo_tunnel *t, uint64_t now)
 	bool was = t->state == FO_UP;
 
 	t->probes_failing = probes_only(t);
+	t->probes_filtered = filtered(c, t);
 	switch (t->state) {
 	case FO_UP:
 		/* Probe evidence alone never takes the last tunnel in use
 		 * out: with both probed dead but their SAs up, the probes
 		 * (ICMP filtered on the way) are more likely wrong than
 		 * both tunnels, and there is nowhere better to go. */
-		if (!healthy(t) && !(probes_only(t) && !other_usable(c, t)))
+		if (!healthy(c, t) && !(probes_only(t) && !other_usable(c, t)))
 			enter(t, FO_DOWN, now);
 		break;
 	case FO_DOWN:
 		/* The hold-down protects a working alternative from a
 		 * flapping tunnel; without one it only prolongs an outage. */
-		if (healthy(t))
+		if (healthy(c, t))
 			enter(t, t->failed_before && c->cfg.holddown_ms &&
 			    other_working(c, t) ? FO_HOLDDOWN : FO_UP, now);
 		break;
 	case FO_HOLDDOWN:
-		if (!healthy(t))
+		if (!healthy(c, t))
 			enter(t, FO_DOWN, now);
 		else if (now - t->since_ms >= c->cfg.holddown_ms ||
 		    !other_working(c, t))
@@ -138,6 +161,7 @@ fo_child(struct fo_conn *c, int i, bool up, uint64_t now_ms)
 		/* Probes through a gone SA say nothing: start over. */
 		t->probe_ok = false;
 		t->lost = 0;
+		t->traffic_ticks = 0;
 	}
 	return step_all(c, now_ms);
 }
@@ -160,6 +184,7 @@ fo_probe(struct fo_conn *c, int i, bool answered, uint64_t now_ms)
 			t->lost_w /= 2;
 		}
 		t->lost = 0;
+		t->traffic_ticks = 0;
 		t->probe_ok = true;
 	} else {
 		/* The bar is set when a run starts, from the loss seen
@@ -169,6 +194,19 @@ fo_probe(struct fo_conn *c, int i, bool answered, uint64_t now_ms)
 		if (++t->lost >= t->need)
 			t->probe_ok = false;
 	}
+	return step_all(c, now_ms);
+}
+
+bool
+fo_traffic(struct fo_conn *c, int i, uint64_t now_ms)
+{
+	struct fo_tunnel *t = &c->t[i];
+
+	/* Only a loss run needs the evidence; outside one, nothing to do. */
+	if (!t->lost)
+		return false;
+	if (t->traffic_ticks < FO_TRAFFIC_TICKS)
+		t->traffic_ticks++;
 	return step_all(c, now_ms);
 }
 

@@ -28,6 +28,16 @@
  * use out: probes can be filtered while IKE, ESP and BGP are fine, and
  * with no other tunnel in use there is nothing better.  It shows as
  * probes_failing.
+ *
+ * Nor does it take out a tunnel that demonstrably still carries traffic:
+ * packets other than the probes' answers came in over it in
+ * FO_TRAFFIC_TICKS separate probe intervals of the loss run (a cut path
+ * or blocked ESP delivers nothing, so fast failover is untouched).  The
+ * probes are then filtered (ICMP to AWS's inside address dropped on the
+ * way), and since the tunnels of a connection end at the same VGW, a
+ * tunnel whose probes fail while another's are shown filtered is taken to
+ * have filtered probes too: probes_filtered.  While they are, probes
+ * cannot tell a dead tunnel, and BGP's hold timer and DPD do it.
  */
 #ifndef CGW_FAILOVER_H
 #define CGW_FAILOVER_H
@@ -40,6 +50,10 @@
 /* A run of losses this improbable under the loss rate seen means dead. */
 #define FO_FALSE_RUN_INV 1000000u
 #define FO_LOSS_WINDOW 1024u		/* probes in the loss estimate (x1-2) */
+/* Probe intervals with traffic in that show a loss run is not the path:
+ * two, so one stray packet (a BGP keepalive at the wrong moment) is not
+ * taken for a working tunnel. */
+#define FO_TRAFFIC_TICKS 2u
 
 struct fo_config {
 	unsigned int misses;		/* lost probes in a row = dead, clean path */
@@ -59,7 +73,9 @@ struct fo_tunnel {
 	bool probe_ok;			/* last probe answered */
 	bool drained;			/* taken out by the operator (reset) */
 	bool probes_failing;		/* dead by probes alone (SA up) */
+	bool probes_filtered;		/* ...but traffic shows it is not */
 	unsigned int lost;		/* probes lost in a row */
+	unsigned int traffic_ticks;	/* intervals of the run with traffic in */
 	unsigned int need;		/* lost in a row that mean dead, this run */
 	uint32_t seen_w, lost_w;	/* loss estimate: probes, losses survived */
 	bool failed_before;		/* hold-down applies */
@@ -76,6 +92,9 @@ void fo_init(struct fo_conn *c, const struct fo_config *cfg);
 /* Each returns true if any tunnel's usability changed. */
 bool fo_child(struct fo_conn *c, int i, bool up, uint64_t now_ms);
 bool fo_probe(struct fo_conn *c, int i, bool answered, uint64_t now_ms);
+/* Packets other than the probes' answers came in over tunnel i during the
+ * last probe interval. */
+bool fo_traffic(struct fo_conn *c, int i, uint64_t now_ms);
 bool fo_tick(struct fo_conn *c, uint64_t now_ms);
 /* Takes a tunnel out of use on purpose (before a reset), or gives it back
  * (it then returns like a failed tunnel, after the hold-down). */

@@ -198,6 +198,34 @@ probe_readable(void *arg, int fd, uint32_t events)
 
 #define PROBE_BIG_EVERY_MS 3000
 
+/* Whether packets other than the probes' answers came in over the tunnel
+ * since the last call (the interface's counter, read only during a loss
+ * run: the first call of a run sets the baseline). */
+static bool
+traffic_in(struct cgwd *d, struct tunnel *t)
+{
+	struct kernel_link l;
+	bool in;
+	int r;
+
+	if (!t->probe.lost_run) {
+		t->rx_valid = false;
+		return false;
+	}
+	r = d->kernel->ops->link_get(d->kernel, t->conf->ifname, &l);
+	if (r < 0) {
+		/* the monitor reports and repairs a missing interface */
+		t->rx_valid = false;
+		return false;
+	}
+	in = t->rx_valid &&
+	    l.rx_packets - t->rx_packets > t->probe.echo_in - t->rx_echo_in;
+	t->rx_packets = l.rx_packets;
+	t->rx_echo_in = t->probe.echo_in;
+	t->rx_valid = true;
+	return in;
+}
+
 static void
 probe_timer(void *arg)
 {
@@ -205,13 +233,16 @@ probe_timer(void *arg)
 	uint64_t now = now_ms();
 	size_t n_conns = d->n_tunnels / CGW_TUNNELS;
 	bool *changed = xcalloc(n_conns ? n_conns : 1, sizeof(bool));
+	bool *lost = xcalloc(d->n_tunnels ? d->n_tunnels : 1, sizeof(bool));
 	unsigned int big_every = PROBE_BIG_EVERY_MS / d->conf->box.probe_interval_ms;
 
 	if (big_every == 0)
 		big_every = 1;
+	/* Two passes: every tunnel's traffic evidence is in before any loss
+	 * is counted, since one tunnel's evidence speaks for the other's
+	 * probes (failover.h). */
 	for (size_t i = 0; i < d->n_tunnels; i++) {
 		struct tunnel *t = &d->tunnels[i];
-		int lost;
 
 		if (t->probe.fd < 0 && t->ifindex) {
 			int r = probe_open(&t->probe, t->conf->ifname,
@@ -225,17 +256,25 @@ probe_timer(void *arg)
 		reset_due(d, t, now);
 		if (t->probe.fd < 0)
 			continue;
-		lost = probe_send(&t->probe, t->conf->inside_remote);
+		lost[i] = probe_send(&t->probe, t->conf->inside_remote);
 		/* One full-size probe every few seconds, for diagnose's MTU
 		 * check; health never counts it. */
 		if (t->child_up && t->probe.sent % big_every == 0)
 			probe_send_big(&t->probe, t->conf->inside_remote,
 			    t->conf->mtu);
+		if (traffic_in(d, t) && t->child_up)
+			changed[t->conn_idx] |= fo_traffic(&d->fo[t->conn_idx],
+			    t->conf->index - 1, now);
+	}
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		struct tunnel *t = &d->tunnels[i];
+
 		/* Losses while the CHILD_SA is gone mean nothing new. */
-		if (lost && t->child_up)
+		if (lost[i] && t->child_up)
 			changed[t->conn_idx] |= fo_probe(&d->fo[t->conn_idx],
 			    t->conf->index - 1, false, now);
 	}
+	free(lost);
 	for (size_t ci = 0; ci < n_conns; ci++)
 		if (fo_tick(&d->fo[ci], now) || changed[ci])
 			apply_conn(d, ci);

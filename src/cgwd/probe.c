@@ -144,6 +144,8 @@ probe_recv(struct probe *p)
 		if ((size_t)n < hl + sizeof(*h))
 			continue;
 		h = (const void *)(buf + hl);
+		if (h->type == ICMP_ECHOREPLY && ntohs(h->un.echo.id) == p->ident)
+			p->echo_in++;
 		if (h->type == ICMP_ECHOREPLY && ntohs(h->un.echo.id) == p->ident &&
 		    (size_t)n >= PROBE_BIG_MIN) {
 			if (ntohs(h->un.echo.sequence) == p->big_seq) {

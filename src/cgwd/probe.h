@@ -30,6 +30,8 @@ struct probe {
 	struct timespec sent_at;
 	uint32_t rtt_us;		/* last answer's round trip */
 	uint32_t sent, answered;	/* since start */
+	uint32_t echo_in;		/* every answer of ours that came in,
+					 * late and full-size ones too */
 	uint8_t window;			/* last 8 probes, bit set = lost */
 	/* the last 8 probes' sequence numbers and send times: an answer
 	 * that comes after the next probe went out (a round trip longer

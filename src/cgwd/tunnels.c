@@ -309,6 +309,20 @@ tunnel_fill_status(const struct tunnel *t, struct cgw_msg_tunnel_status *st)
 		    "standby");
 	st->last_change = (uint64_t)t->last_change;
 	snprintf(st->details, sizeof(st->details), "%s", t->details);
+	/* Still in use though its probes fail: say so where it is looked at
+	 * first, not only in diagnose. */
+	if (t->d && t->d->fo && t->usable) {
+		const struct fo_tunnel *ft =
+		    &t->d->fo[t->conn_idx].t[t->conf->index - 1];
+
+		if (ft->probes_filtered || ft->probes_failing) {
+			size_t n = strlen(st->details);
+
+			snprintf(st->details + n, sizeof(st->details) - n, ", %s",
+			    ft->probes_filtered ? "PROBES FILTERED" :
+			    "PROBES UNANSWERED");
+		}
+	}
 	if (t->have_sa)
 		st->sa = t->sa;
 }

@@ -25,6 +25,7 @@ struct kernel_link {
 	int parent_ifindex;	/* IFLA_XFRM_LINK */
 	unsigned int mtu;
 	bool up;		/* IFF_UP */
+	uint64_t rx_packets;	/* IFLA_STATS64: what came in (decrypted) */
 };
 
 struct kernel_addr4 {

@@ -61,6 +61,16 @@ link_attr_cb(const struct nlattr *attr, void *data)
 	case IFLA_LINKINFO:
 		mnl_attr_parse_nested(attr, linkinfo_cb, l);
 		break;
+	case IFLA_STATS64:
+		if (mnl_attr_get_payload_len(attr) >=
+		    sizeof(struct rtnl_link_stats64)) {
+			struct rtnl_link_stats64 st;
+
+			/* copied: the attribute is only 4-byte aligned */
+			memcpy(&st, mnl_attr_get_payload(attr), sizeof(st));
+			l->rx_packets = st.rx_packets;
+		}
+		break;
 	}
 	return MNL_CB_OK;
 }

@@ -102,6 +102,13 @@ vgw_bgp_up() {
 	out=$(vgw_vtysh -c "show bgp neighbors ${!peer} json" 2>/dev/null) || return 1
 	[[ $out == *'"bgpState":"Established"'* ]]
 }
+# how often the VGW's BGP session over tunnel N was dropped (bgpd's count)
+vgw_bgp_drops() {
+	local peer=VGW_T$1_CGW_INSIDE out
+	out=$(vgw_vtysh -c "show bgp neighbors ${!peer} json" 2>/dev/null) || return 1
+	out=${out#*\"connectionsDropped\":}
+	[[ $out =~ ^[0-9]+ ]] && echo "${BASH_REMATCH[0]}"
+}
 # endpoint N has an established IKE SA with an installed CHILD SA
 vgw_tunnel_up() {
 	local out

@@ -281,6 +281,10 @@ test_probes_filtered(void)
 	f.bgp = false;
 	f.bgp_read_ms = 4000;
 	CHECK(first() == DIAG_ESP_BLOCKED);
+	/* ...unless traffic through the tunnels does (failover's evidence) */
+	f.probes_filtered = true;
+	CHECK(first() == DIAG_PROBES_FILTERED);
+	CHECK(strstr(out[0].text, "traffic keeps coming in") != NULL);
 }
 
 /* bgpd refused a command of cgw's: cgw's fault, named before anything

@@ -301,6 +301,110 @@ test_no_holddown_without_alternative(void)
 	CHECK(fo_pull_return(&c, 0));
 }
 
+/* One probe interval as health.c steps it: every tunnel's traffic
+ * evidence first, then the probes.  traffic[k]: packets other than probe
+ * answers came in over tunnel k in the interval before. */
+static void
+interval(uint64_t t, const bool lost[2], const bool traffic[2])
+{
+	for (int k = 0; k < 2; k++)
+		if (traffic[k])
+			fo_traffic(&c, k, t);
+	for (int k = 0; k < 2; k++)
+		fo_probe(&c, k, !lost[k], t);
+}
+
+/* ICMP to both inside addresses dropped, traffic on one tunnel only (AWS
+ * sends the VPC's answers over it): neither is taken out, both show the
+ * probes filtered, and once the probes are answered nothing is left. */
+static void
+test_filtered_probes_keep_both_tunnels(void)
+{
+	static const bool both[2] = { true, true };
+	static const bool none[2] = { false, false };
+
+	for (int busy = 0; busy < 2; busy++) {
+		bool traffic[2] = { busy == 0, busy == 1 };
+
+		both_up();
+		for (uint64_t t = 1000; t <= 61000; t += 100) {
+			interval(t, both, traffic);
+			CHECK(fo_usable(&c, 0) && fo_usable(&c, 1));
+		}
+		CHECK(!fo_shut(&c, 0) && !fo_shut(&c, 1));
+		CHECK(!fo_pull_return(&c, 0) && !fo_pull_return(&c, 1));
+		CHECK(c.t[0].probes_filtered && c.t[1].probes_filtered);
+		CHECK(c.t[0].failovers == 0 && c.t[1].failovers == 0);
+		interval(61100, none, none);
+		CHECK(!c.t[0].probes_filtered && !c.t[1].probes_filtered);
+		CHECK(!c.t[0].probes_failing && !c.t[1].probes_failing);
+	}
+}
+
+/* A cut path delivers nothing: failover as fast as ever.  A single stray
+ * packet (a keepalive in flight) in the run does not stop it. */
+static void
+test_cut_path_still_fails_over(void)
+{
+	static const bool one[2] = { true, false };
+	static const bool none[2] = { false, false };
+	static const bool stray[2] = { true, false };
+
+	both_up();
+	interval(1000, one, none);
+	interval(1100, one, stray);
+	CHECK(fo_usable(&c, 0));
+	interval(1200, one, none);		/* third in a row */
+	CHECK(!fo_usable(&c, 0) && fo_shut(&c, 0) && fo_pull_return(&c, 1));
+	CHECK(!c.t[0].probes_filtered);
+}
+
+/* Idle tunnels, ICMP dropped: the first to miss its probes fails over (no
+ * evidence yet); when keepalives through the other show that the probes
+ * are what fails, the first is back at once (nothing working to protect
+ * with a hold-down). */
+static void
+test_filtered_idle_tunnels_recover(void)
+{
+	static const bool both[2] = { true, true };
+	static const bool none[2] = { false, false };
+	static const bool on2[2] = { false, true };
+
+	both_up();
+	for (uint64_t t = 1000; t <= 1300; t += 100)
+		interval(t, both, none);
+	CHECK(!fo_usable(&c, 0) && fo_usable(&c, 1));
+	interval(4000, both, on2);
+	CHECK(!fo_usable(&c, 0));
+	interval(9000, both, on2);
+	CHECK(fo_usable(&c, 0) && fo_usable(&c, 1));
+	CHECK(!fo_shut(&c, 0) && c.t[0].probes_filtered);
+}
+
+/* The evidence ends with the run: after the probes were answered once, a
+ * new run needs new evidence. */
+static void
+test_traffic_evidence_is_per_run(void)
+{
+	static const bool one[2] = { true, false };
+	static const bool none[2] = { false, false };
+	static const bool on1[2] = { true, false };
+
+	both_up();
+	interval(1000, one, none);
+	interval(1100, one, on1);
+	interval(1200, one, on1);
+	CHECK(fo_usable(&c, 0) && c.t[0].probes_filtered);
+	interval(1300, none, none);		/* answered */
+	CHECK(c.t[0].traffic_ticks == 0 && !c.t[0].probes_filtered);
+	for (uint64_t t = 1400; t <= 1600; t += 100)
+		interval(t, one, none);
+	CHECK(!fo_usable(&c, 0));
+	/* and traffic outside any run changes nothing */
+	both_up();
+	CHECK(!fo_traffic(&c, 0, 2000) && c.t[0].traffic_ticks == 0);
+}
+
 int
 main(void)
 {
@@ -317,5 +421,9 @@ main(void)
 	test_outage_not_learned();
 	test_probes_never_take_the_last_tunnel();
 	test_no_holddown_without_alternative();
+	test_filtered_probes_keep_both_tunnels();
+	test_cut_path_still_fails_over();
+	test_filtered_idle_tunnels_recover();
+	test_traffic_evidence_is_per_run();
 	return unit_summary();
 }
