@@ -30,7 +30,7 @@ bench_lab() {
 
 # bench_stats GATEWAY FIELD -> "median max n"
 bench_stats() {
-	grep "\"gateway\":\"$1\"" "$BENCH_RESULTS" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p" | sort -n |
+	grep "\"gateway\":\"$1\"" "$BENCH_RESULTS" | sed -n "s/.*\"$2\":\(-\{0,1\}[0-9]*\).*/\1/p" | sort -n |
 		awk '{ v[NR] = $1 } END { if (!NR) { print "0 0 0"; exit }
 			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[NR], NR }'
 }

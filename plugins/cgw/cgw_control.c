@@ -39,14 +39,59 @@ static bool ike_alive(ike_sa_t *ike_sa)
 	}
 }
 
-METHOD(cgw_control_t, initiate, enum cgw_result,
-	private_cgw_control_t *this, char *name, char *text, size_t len)
+/** the tunnel's child_cfg (it has one), with a reference; NULL if none */
+static child_cfg_t *tunnel_child(peer_cfg_t *peer)
+{
+	enumerator_t *enumerator;
+	child_cfg_t *child = NULL;
+
+	enumerator = peer->create_child_cfg_enumerator(peer);
+	if (enumerator->enumerate(enumerator, &child))
+	{
+		child->get_ref(child);
+	}
+	enumerator->destroy(enumerator);
+	return child;
+}
+
+/** an IKE_SA that is coming up or carries a CHILD_SA */
+static bool ike_busy(ike_sa_t *ike_sa)
+{
+	return ike_alive(ike_sa) &&
+		   (ike_sa->get_state(ike_sa) == IKE_CONNECTING ||
+			ike_sa->get_child_count(ike_sa) > 0);
+}
+
+static bool ike_connecting(ike_sa_t *ike_sa)
+{
+	return ike_sa->get_state(ike_sa) == IKE_CONNECTING;
+}
+
+/** whether one of the tunnel's IKE_SAs is as match says */
+static bool tunnel_has_ike_sa(char *name, bool (*match)(ike_sa_t *ike_sa))
 {
 	enumerator_t *enumerator;
 	ike_sa_t *ike_sa;
+	bool found = FALSE;
+
+	enumerator = charon->controller->create_ike_sa_enumerator(
+													charon->controller, TRUE);
+	while (enumerator->enumerate(enumerator, &ike_sa))
+	{
+		if (streq(ike_sa->get_name(ike_sa), name) && match(ike_sa))
+		{
+			found = TRUE;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+METHOD(cgw_control_t, initiate, enum cgw_result,
+	private_cgw_control_t *this, char *name, char *text, size_t len)
+{
 	peer_cfg_t *peer;
-	child_cfg_t *child = NULL;
-	bool busy = FALSE;
+	child_cfg_t *child;
 
 	peer = this->config->backend.get_peer_cfg_by_name(&this->config->backend,
 													   name);
@@ -56,30 +101,13 @@ METHOD(cgw_control_t, initiate, enum cgw_result,
 		return CGW_RES_UNKNOWN_TUNNEL;
 	}
 	/* idempotent: a second IKE_SA would only be replaced (unique=replace) */
-	enumerator = charon->controller->create_ike_sa_enumerator(
-													charon->controller, TRUE);
-	while (enumerator->enumerate(enumerator, &ike_sa))
-	{
-		if (streq(ike_sa->get_name(ike_sa), name) && ike_alive(ike_sa) &&
-			(ike_sa->get_state(ike_sa) == IKE_CONNECTING ||
-			 ike_sa->get_child_count(ike_sa) > 0))
-		{
-			busy = TRUE;
-		}
-	}
-	enumerator->destroy(enumerator);
-	if (busy)
+	if (tunnel_has_ike_sa(name, ike_busy))
 	{
 		peer->destroy(peer);
 		snprintf(text, len, "'%s' is already up or coming up", name);
 		return CGW_RES_OK;
 	}
-	enumerator = peer->create_child_cfg_enumerator(peer);
-	if (enumerator->enumerate(enumerator, &child))
-	{
-		child->get_ref(child);
-	}
-	enumerator->destroy(enumerator);
+	child = tunnel_child(peer);
 	DBG1(DBG_CFG, "cgw: initiating '%s'", name);
 	/* adopts both references; without a callback it does not wait */
 	if (charon->controller->initiate(charon->controller, peer, child,
@@ -89,6 +117,138 @@ METHOD(cgw_control_t, initiate, enum cgw_result,
 		return CGW_RES_FAILED;
 	}
 	snprintf(text, len, "initiating '%s'", name);
+	return CGW_RES_OK;
+}
+
+/**
+ * Make-before-break: the tunnel's peer stopped answering (an AWS endpoint
+ * replaced loses its SAs without a DELETE), so a new IKE_SA is started
+ * beside the old one instead of after dead peer detection gives up.
+ * controller->initiate would reuse the existing IKE_SA (reuse_ikesa), so
+ * the new one is created here as charon does with reuse_ikesa = no.  Once
+ * it is established, uniqueness (unique=replace, same peer address: a
+ * suspected reauthentication) deletes the old one 10 s later, so the
+ * CHILD_SAs overlap as in a rekey.  IKEv1 has no such overlap: not done.
+ */
+METHOD(cgw_control_t, reinitiate, enum cgw_result,
+	private_cgw_control_t *this, char *name, char *text, size_t len)
+{
+	ike_sa_t *ike_sa;
+	peer_cfg_t *peer;
+	child_cfg_t *child;
+
+	peer = this->config->backend.get_peer_cfg_by_name(&this->config->backend,
+													   name);
+	if (!peer)
+	{
+		snprintf(text, len, "no tunnel '%s'", name);
+		return CGW_RES_UNKNOWN_TUNNEL;
+	}
+	if (peer->get_ike_version(peer) != IKEV2)
+	{
+		peer->destroy(peer);
+		snprintf(text, len, "'%s' is IKEv1: left to dead peer detection",
+				 name);
+		return CGW_RES_OK;
+	}
+	if (tunnel_has_ike_sa(name, ike_connecting))
+	{	/* one attempt at a time: it retransmits by itself */
+		peer->destroy(peer);
+		snprintf(text, len, "'%s' is already coming up", name);
+		return CGW_RES_OK;
+	}
+	child = tunnel_child(peer);
+	ike_sa = charon->ike_sa_manager->create_new(charon->ike_sa_manager,
+												IKEV2, TRUE);
+	if (!ike_sa || !child)
+	{
+		DESTROY_IF(child);
+		DESTROY_IF(ike_sa);
+		peer->destroy(peer);
+		snprintf(text, len, "no new IKE_SA for '%s'", name);
+		return CGW_RES_FAILED;
+	}
+	ike_sa->set_peer_cfg(ike_sa, peer);
+	peer->destroy(peer);
+	charon->ike_sa_manager->checkout_new(charon->ike_sa_manager, ike_sa);
+	charon->bus->set_sa(charon->bus, ike_sa);
+	DBG1(DBG_CFG, "cgw: '%s' stopped answering: a new IKE_SA beside the "
+		 "old one", name);
+	/* adopts the child_cfg reference */
+	if (ike_sa->initiate(ike_sa, child, NULL) != SUCCESS)
+	{
+		charon->ike_sa_manager->checkin_and_destroy(charon->ike_sa_manager,
+													ike_sa);
+		charon->bus->set_sa(charon->bus, NULL);
+		snprintf(text, len, "re-initiating '%s' failed", name);
+		return CGW_RES_FAILED;
+	}
+	charon->ike_sa_manager->checkin(charon->ike_sa_manager, ike_sa);
+	charon->bus->set_sa(charon->bus, NULL);
+	snprintf(text, len, "a new IKE_SA for '%s' beside the old one", name);
+	return CGW_RES_OK;
+}
+
+/**
+ * A new IKE_SA carries the tunnel (make-before-break, a reauthentication):
+ * every other one of it goes now, by us.  Left to uniqueness, the peer's
+ * (AWS's) delete of the old one would come first, and charon answers a
+ * peer's delete with its close action, a restart: a new IKE_SA that
+ * replaces the one we keep, and so on.
+ */
+METHOD(cgw_control_t, keep_ike, enum cgw_result,
+	private_cgw_control_t *this, char *name, uint32_t keep, char *text,
+	size_t len)
+{
+	enumerator_t *enumerator;
+	ike_sa_t *ike_sa;
+	array_t *ids;
+	uint32_t id;
+	bool found = FALSE;
+
+	if (!this->config->has(this->config, name, NULL))
+	{
+		snprintf(text, len, "no tunnel '%s'", name);
+		return CGW_RES_UNKNOWN_TUNNEL;
+	}
+	ids = array_create(sizeof(uint32_t), 0);
+	enumerator = charon->controller->create_ike_sa_enumerator(
+													charon->controller, TRUE);
+	while (enumerator->enumerate(enumerator, &ike_sa))
+	{
+		if (!streq(ike_sa->get_name(ike_sa), name))
+		{
+			continue;
+		}
+		id = ike_sa->get_unique_id(ike_sa);
+		if (id == keep)
+		{
+			found = ike_sa->get_state(ike_sa) == IKE_ESTABLISHED;
+		}
+		else
+		{
+			array_insert(ids, ARRAY_TAIL, &id);
+		}
+	}
+	enumerator->destroy(enumerator);
+	if (!found)
+	{	/* it went meanwhile: the others may be all there is */
+		array_destroy(ids);
+		snprintf(text, len, "IKE_SA %u of '%s' is not established", keep,
+				 name);
+		return CGW_RES_OK;
+	}
+	snprintf(text, len, "'%s': IKE_SA %u kept, %u other(s) deleted", name,
+			 keep, array_count(ids));
+	while (array_remove(ids, ARRAY_HEAD, &id))
+	{
+		DBG1(DBG_CFG, "cgw: '%s' is carried by IKE_SA %u: deleting %u",
+			 name, keep, id);
+		/* force: one DELETE, no waiting for a peer that may be gone */
+		charon->controller->terminate_ike(charon->controller, id, TRUE,
+										  NULL, NULL, 0);
+	}
+	array_destroy(ids);
 	return CGW_RES_OK;
 }
 
@@ -276,6 +436,7 @@ static void fill(struct cgw_msg_sa *rec, ike_sa_t *ike_sa, time_t now)
 	time_t t;
 
 	rec->ike_state = ike_sa->get_state(ike_sa);
+	rec->ike_id = ike_sa->get_unique_id(ike_sa);
 	snprintf(rec->ike_state_name, sizeof(rec->ike_state_name), "%N",
 			 ike_sa_state_names, rec->ike_state);
 	if (rec->ike_state == IKE_ESTABLISHED || rec->ike_state == IKE_REKEYING)
@@ -305,6 +466,7 @@ static void fill(struct cgw_msg_sa *rec, ike_sa_t *ike_sa, time_t now)
 	rec->child_state = best->get_state(best);
 	snprintf(rec->child_state_name, sizeof(rec->child_state_name), "%N",
 			 child_sa_state_names, rec->child_state);
+	rec->child_id = best->get_unique_id(best);
 	rec->spi_in = best->get_spi(best, TRUE);
 	rec->spi_out = best->get_spi(best, FALSE);
 	if (rec->child_state == CHILD_INSTALLED)
@@ -395,6 +557,8 @@ cgw_control_t *cgw_control_create(cgw_config_t *config)
 	INIT(this,
 		.public = {
 			.initiate = _initiate,
+			.reinitiate = _reinitiate,
+			.keep_ike = _keep_ike,
 			.terminate = _terminate,
 			.rekey = _rekey,
 			.unload = _unload,

@@ -33,6 +33,20 @@ struct cgw_control_t {
 								char *text, size_t len);
 
 	/**
+	 * Start a new IKE_SA beside the tunnel's existing one (its peer
+	 * stopped answering); the old one goes once the new one is up.
+	 */
+	enum cgw_result (*reinitiate)(cgw_control_t *this, char *name,
+								  char *text, size_t len);
+
+	/**
+	 * Delete the tunnel's IKE_SAs other than keep (a unique id), if
+	 * keep is established.
+	 */
+	enum cgw_result (*keep_ike)(cgw_control_t *this, char *name,
+								uint32_t keep, char *text, size_t len);
+
+	/**
 	 * Delete the tunnel's IKE_SAs (and so its CHILD_SAs).
 	 */
 	enum cgw_result (*terminate)(cgw_control_t *this, char *name,

@@ -172,6 +172,7 @@ static bool dispatch(private_cgw_link_t *this, struct cgw_msg_hdr *hdr,
 			return TRUE;
 		case CGW_MSG_TUNNEL_UNLOAD:
 		case CGW_MSG_INITIATE:
+		case CGW_MSG_REINITIATE:
 		case CGW_MSG_TERMINATE:
 		case CGW_MSG_REKEY:
 			if (hdr->len != sizeof(*name))
@@ -193,6 +194,10 @@ static bool dispatch(private_cgw_link_t *this, struct cgw_msg_hdr *hdr,
 					res = this->control->initiate(this->control, name->name,
 												  text, sizeof(text));
 					break;
+				case CGW_MSG_REINITIATE:
+					res = this->control->reinitiate(this->control,
+											name->name, text, sizeof(text));
+					break;
 				case CGW_MSG_TERMINATE:
 					res = this->control->terminate(this->control, name->name,
 												   text, sizeof(text));
@@ -204,6 +209,24 @@ static bool dispatch(private_cgw_link_t *this, struct cgw_msg_hdr *hdr,
 			}
 			result(this, hdr->seq, res, text);
 			return TRUE;
+		case CGW_MSG_KEEP_IKE:
+		{
+			struct cgw_msg_keep *keep = (struct cgw_msg_keep*)name;
+
+			if (hdr->len != sizeof(*keep))
+			{
+				break;
+			}
+			if (!valid_name((struct cgw_msg_name*)keep))
+			{
+				result(this, hdr->seq, CGW_RES_BAD_REQUEST, "invalid name");
+				return TRUE;
+			}
+			res = this->control->keep_ike(this->control, keep->name,
+										  keep->ike_id, text, sizeof(text));
+			result(this, hdr->seq, res, text);
+			return TRUE;
+		}
 		case CGW_MSG_LIST_SAS:
 			if (hdr->len != 0)
 			{

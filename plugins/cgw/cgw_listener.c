@@ -52,6 +52,7 @@ static void send_event_ext(private_cgw_listener_t *this, ike_sa_t *ike_sa,
 {
 	if (tunnel_of(this, ike_sa, &ev))
 	{
+		ev.ike_id = ike_sa->get_unique_id(ike_sa);
 		snprintf(ev.state_name, sizeof(ev.state_name), "%N",
 				 child ? child_sa_state_names : ike_sa_state_names, ev.state);
 		snprintf(ev.detail, sizeof(ev.detail), "%s", detail ?: "");
@@ -189,6 +190,7 @@ METHOD(listener_t, alert, bool,
 			snprintf(detail, sizeof(detail), "IKE_SA kept, CHILD_SA failed");
 			break;
 		case ALERT_UNIQUE_REPLACE:
+			kind = CGW_ALERT_REPLACED;
 			snprintf(detail, sizeof(detail), "IKE_SA replaced (unique)");
 			break;
 		case ALERT_IKE_SA_EXPIRED:
@@ -257,6 +259,7 @@ METHOD(listener_t, ike_rekey, bool,
 			.kind = CGW_EV_IKE_REKEY,
 			.state = new->get_state(new),
 			.age_s = t && now > t ? now - t : 0,
+			.old_id = old->get_unique_id(old),
 		}, FALSE, "IKE_SA rekeyed");
 	return TRUE;
 }
@@ -276,8 +279,11 @@ METHOD(listener_t, child_updown, bool,
 	char detail[CGW_TEXT_MAX];
 
 	print_spis(detail, sizeof(detail), child_sa);
-	send_event(this, ike_sa, up ? CGW_EV_CHILD_UP : CGW_EV_CHILD_DOWN,
-			   child_sa->get_state(child_sa), TRUE, 0, detail);
+	send_event_ext(this, ike_sa, (struct cgw_msg_event){
+			.kind = up ? CGW_EV_CHILD_UP : CGW_EV_CHILD_DOWN,
+			.state = child_sa->get_state(child_sa),
+			.child_id = child_sa->get_unique_id(child_sa),
+		}, TRUE, detail);
 	return TRUE;
 }
 
@@ -296,6 +302,8 @@ METHOD(listener_t, child_rekey, bool,
 			.kind = CGW_EV_CHILD_REKEY,
 			.state = new->get_state(new),
 			.age_s = t && now > t ? now - t : 0,
+			.child_id = new->get_unique_id(new),
+			.old_id = old->get_unique_id(old),
 		}, TRUE, detail);
 	return TRUE;
 }

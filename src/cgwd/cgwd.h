@@ -36,6 +36,10 @@ struct tunnel {
 	uint32_t if_id;
 	int ifindex;			/* 0 until the interface exists */
 	bool child_up;			/* CHILD_SA installed */
+	/* charon's unique ids of the IKE_SA and CHILD_SA carrying it (0 =
+	 * unknown): events about other SAs of the tunnel (a rekey's or a
+	 * make-before-break's old ones) do not take it down */
+	uint32_t ike_id, child_id;
 	/* charon died, its CHILD_SA is still in the kernel and carries
 	 * traffic: until this time (or the next charon's CHILD_SA), a "no
 	 * CHILD_SA" from charon is not news. */
@@ -58,11 +62,17 @@ struct tunnel {
 	uint32_t routes_received, routes_sent;
 	/* health.c: probes and the failover verdict */
 	struct probe probe;
+	bool reinit_sent;		/* this loss run: make-before-break asked */
 	bool rx_valid;			/* during a loss run: the counters */
 	uint64_t rx_packets;		/* ...that came in, at the last tick */
 	uint32_t rx_echo_in;		/* ...of which the probes' answers */
 	bool usable;			/* may carry traffic */
 	bool shut;			/* failed: BGP neighbor shut */
+	bool held;			/* in its hold-down: BGP runs, routes
+					 * less preferred (frr_conf.h) */
+	bool held_written;		/* ...as last written to bgpd */
+	bool judged;			/* failover has failed it once: its
+					 * neighbor is cgw's to shut or not */
 	bool pull_return;		/* announce the more-specifics */
 	bool link_up;			/* admin state we last set */
 	bool link_hold_down;		/* down until bgpd has the shutdown */

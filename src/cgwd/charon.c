@@ -248,7 +248,7 @@ diag_event(struct tunnel *t, const struct cgw_msg_event *ev)
 				t->diag.retransmits++;
 			break;
 		}
-		if (ev->alert == CGW_ALERT_OTHER)
+		if (ev->alert == CGW_ALERT_OTHER || ev->alert == CGW_ALERT_REPLACED)
 			break;
 		t->diag.retransmits = 0;	/* it answered, at least */
 		t->diag.alert = ev->alert;
@@ -258,6 +258,46 @@ diag_event(struct tunnel *t, const struct cgw_msg_event *ev)
 		break;
 	default:
 		break;
+	}
+}
+
+static void
+keep_ike(struct cgwd *d, const struct tunnel *t, uint32_t ike_id)
+{
+	struct cgw_msg_keep k;
+
+	memset(&k, 0, sizeof(k));
+	snprintf(k.name, sizeof(k.name), "%s", t->name);
+	k.ike_id = ike_id;
+	log_info(LOG_IKE, "%s: IKE_SA %u carries it: the others go",
+	    t->name, ike_id);
+	charon_send(d, CGW_MSG_KEEP_IKE, &k, sizeof(k));
+}
+
+/* Whether an event is about the SAs that carry the tunnel.  While a
+ * CHILD_SA is installed, the going of another one (the old SA of a
+ * make-before-break, a duplicate IKE_SA replaced) changes nothing; only
+ * a CHILD_SA coming up always counts (it carries the tunnel from now). */
+static bool
+current_sa(const struct tunnel *t, const struct cgw_msg_event *ev)
+{
+	if (!t->child_up || !t->child_id)
+		return true;
+	switch (ev->kind) {
+	case CGW_EV_CHILD_DOWN:
+		return ev->child_id == t->child_id;
+	case CGW_EV_CHILD_REKEY:
+		/* a rekey of another one does not move the tunnel to it */
+		return ev->old_id == t->child_id;
+	case CGW_EV_IKE_REKEY:
+		return ev->old_id == t->ike_id || !t->ike_id;
+	case CGW_EV_IKE_DOWN:
+	case CGW_EV_ALERT:
+		/* e.g. a make-before-break attempt giving up while the old
+		 * IKE_SA still carries the tunnel */
+		return ev->ike_id == t->ike_id || !t->ike_id;
+	default:
+		return true;
 	}
 }
 
@@ -273,19 +313,42 @@ on_event(struct cgwd *d, const struct cgw_msg_event *ev)
 		return;
 	}
 	diag_event(t, ev);
+	if (!current_sa(t, ev)) {
+		log_debug(LOG_IKE, "%s: event %u of IKE_SA %u CHILD_SA %u: "
+		    "not the ones carrying it (%u, %u)", t->name, ev->kind,
+		    ev->ike_id, ev->child_id, t->ike_id, t->child_id);
+		return;
+	}
 	switch (ev->kind) {
 	case CGW_EV_CHILD_UP:
 		t->ike_up = true;
+		/* Two IKE_SAs with a CHILD_SA (make-before-break, a second
+		 * attempt beside a restart, a reauthentication): the older
+		 * goes now, by us (cgw_control.c).  Always the older: AWS's
+		 * uniqueness deletes the older of two 10 s later, and a peer's
+		 * delete is answered by charon with a restart. */
+		if (t->ike_id && ev->ike_id && ev->ike_id != t->ike_id)
+			keep_ike(d, t, ev->ike_id);
+		t->ike_id = ev->ike_id;
+		t->child_id = ev->child_id;
 		tunnel_set_state(d, t, true, "IPSEC IS UP");
 		break;
+	case CGW_EV_CHILD_REKEY:
+		t->child_id = ev->child_id;	/* the new one */
+		break;
 	case CGW_EV_CHILD_DOWN:
+		t->child_id = 0;
 		tunnel_set_state(d, t, false, "IPSEC IS DOWN: CHILD_SA closed");
 		break;
 	case CGW_EV_IKE_UP:
 		t->ike_up = true;
 		break;
+	case CGW_EV_IKE_REKEY:
+		t->ike_id = ev->ike_id;		/* the new one, with the CHILD_SAs */
+		break;
 	case CGW_EV_IKE_DOWN:
 		t->ike_up = false;
+		t->ike_id = t->child_id = 0;
 		tunnel_set_state(d, t, false, t->up ?
 		    "IPSEC IS DOWN: IKE_SA closed" : NULL);
 		break;
@@ -293,6 +356,11 @@ on_event(struct cgwd *d, const struct cgw_msg_event *ev)
 		/* a retransmit is not an error (yet): diagnose counts them */
 		if (ev->alert == CGW_ALERT_RETRANSMIT)
 			break;
+		if (ev->alert == CGW_ALERT_REPLACED) {
+			log_info(LOG_IKE, "%s: IKE_SA %u replaced by a newer one "
+			    "(make-before-break)", t->name, ev->ike_id);
+			break;
+		}
 		snprintf(why, sizeof(why), "IPSEC IS DOWN: %s%s%.*s",
 		    alert_text(ev->alert), ev->detail[0] ? " (" : "",
 		    CGW_TEXT_MAX - 1, ev->detail);
@@ -327,6 +395,10 @@ on_sa(struct cgwd *d, const struct cgw_msg_sa *sa)
 	installed = strncmp(sa->child_state_name, "INSTALLED", 16) == 0 ||
 	    strncmp(sa->child_state_name, "REKEYING", 16) == 0 ||
 	    strncmp(sa->child_state_name, "REKEYED", 16) == 0;
+	if (installed) {
+		t->ike_id = sa->ike_id;
+		t->child_id = sa->child_id;
+	}
 	/* The listing is the truth (e.g. SAs found by a restarted cgwd);
 	 * events may have been missed while nobody listened. */
 	if (installed != t->child_up)
@@ -343,8 +415,12 @@ plugin_close(struct cgwd *d, const char *why)
 	d->plugin_fd = -1;
 	d->listing = false;
 	control_sas_ready(d);
-	for (size_t i = 0; i < d->n_tunnels; i++)
+	/* A new charon numbers its SAs afresh: ids of this one mean nothing
+	 * to it (the kernel SAs it leaves are judged by the probes). */
+	for (size_t i = 0; i < d->n_tunnels; i++) {
 		d->tunnels[i].have_sa = false;
+		d->tunnels[i].ike_id = d->tunnels[i].child_id = 0;
+	}
 }
 
 /* One switch over every type the plugin may send; sizes checked first. */

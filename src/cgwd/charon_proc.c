@@ -15,7 +15,9 @@
  *
  * Dead peer detection: AWS declares a peer dead after 3 missed 10 s DPDs
  * (~30 s).  charon's default retransmission (4 s, base 1.8, 5 tries) takes
- * ~165 s.  A retransmission every second, 21 times, gives up after 22 s,
+ * ~165 s.  A retransmission every second (the backoff capped at 1 s by
+ * retransmit_limit: a base of 1 breaks charon's own total, which the
+ * plugin checks), 21 times, gives up after 22 s,
  * which with the 10 s DPD delay declares AWS's side dead in about AWS's
  * own 30 s; and an attempt to reach an endpoint that is back (a path or
  * the outside link restored) is answered within a second, where a growing
@@ -69,7 +71,8 @@ write_conf(struct cgwd *d, char *path, size_t len)
 	    "\tinstall_routes = no\n"
 	    "\tinstall_virtual_ip = no\n"
 	    "\tretransmit_timeout = 1\n"
-	    "\tretransmit_base = 1\n"
+	    "\tretransmit_base = 1.4\n"
+	    "\tretransmit_limit = 1\n"
 	    "\tretransmit_tries = 21\n"
 	    "\tplugins {\n"
 	    "\t\tcgw {\n"

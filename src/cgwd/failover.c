@@ -104,11 +104,12 @@ enter(struct fo_tunnel *t, enum fo_state s, uint64_t now)
 	t->since_ms = now;
 }
 
-/* Moves one tunnel's state machine; true if usability changed. */
+/* Moves one tunnel's state machine; true if its state changed (usable or
+ * not, and in or out of the hold-down, which has its own BGP policy). */
 static bool
 step(struct fo_conn *c, struct fo_tunnel *t, uint64_t now)
 {
-	bool was = t->state == FO_UP;
+	enum fo_state was = t->state;
 
 	t->probes_failing = probes_only(t);
 	t->probes_filtered = filtered(c, t);
@@ -136,7 +137,7 @@ step(struct fo_conn *c, struct fo_tunnel *t, uint64_t now)
 			enter(t, FO_UP, now);
 		break;
 	}
-	return was != (t->state == FO_UP);
+	return was != t->state;
 }
 
 /* One tunnel's event can change what the other may do (its alternative
@@ -156,6 +157,8 @@ fo_child(struct fo_conn *c, int i, bool up, uint64_t now_ms)
 {
 	struct fo_tunnel *t = &c->t[i];
 
+	if (up != t->child_up)
+		t->answered_child = false;
 	t->child_up = up;
 	if (!up) {
 		/* Probes through a gone SA say nothing: start over. */
@@ -186,6 +189,7 @@ fo_probe(struct fo_conn *c, int i, bool answered, uint64_t now_ms)
 		t->lost = 0;
 		t->traffic_ticks = 0;
 		t->probe_ok = true;
+		t->answered_child = true;
 	} else {
 		/* The bar is set when a run starts, from the loss seen
 		 * before it: a real outage must not raise its own bar. */
@@ -245,7 +249,15 @@ fo_pull_return(const struct fo_conn *c, int i)
 bool
 fo_shut(const struct fo_conn *c, int i)
 {
-	return !fo_usable(c, i) && c->t[i].failed_before;
+	/* Shutting keeps routing on the alternative; in the hold-down the
+	 * session runs, its routes less preferred (frr_conf.h), so it is up
+	 * for AWS as soon as the tunnel is.  With no alternative in use there
+	 * is nothing to keep it on (one shut before is unshut), and a session
+	 * left to bgpd comes back by itself (connect retry, 1 s) the moment
+	 * its tunnel does, where one unshut then first waits out bgpd's
+	 * start timer. */
+	return c->t[i].state == FO_DOWN && c->t[i].failed_before &&
+	    other_usable(c, &c->t[i]);
 }
 
 const char *

@@ -71,6 +71,7 @@ struct fo_tunnel {
 	enum fo_state state;
 	bool child_up;
 	bool probe_ok;			/* last probe answered */
+	bool answered_child;		/* ...once, since the CHILD_SA came up */
 	bool drained;			/* taken out by the operator (reset) */
 	bool probes_failing;		/* dead by probes alone (SA up) */
 	bool probes_filtered;		/* ...but traffic shows it is not */
@@ -89,7 +90,7 @@ struct fo_conn {
 };
 
 void fo_init(struct fo_conn *c, const struct fo_config *cfg);
-/* Each returns true if any tunnel's usability changed. */
+/* Each returns true if any tunnel's state changed (usable, hold-down). */
 bool fo_child(struct fo_conn *c, int i, bool up, uint64_t now_ms);
 bool fo_probe(struct fo_conn *c, int i, bool answered, uint64_t now_ms);
 /* Packets other than the probes' answers came in over tunnel i during the
@@ -107,7 +108,9 @@ unsigned int fo_misses_needed(const struct fo_conn *c, int i);
 /* Tunnel i must attract the return path with more-specifics: it is usable
  * and another tunnel of the connection failed and is not back. */
 bool fo_pull_return(const struct fo_conn *c, int i);
-/* Tunnel i failed and is not back: keep routing off it. */
+/* Tunnel i failed and is not healthy again, and another is in use: keep
+ * routing off it (its BGP neighbor shut).  In its hold-down it is not
+ * shut (cgwd makes its routes less preferred instead). */
 bool fo_shut(const struct fo_conn *c, int i);
 const char *fo_state_name(enum fo_state s);
 

@@ -459,7 +459,11 @@ write_batch(struct cgwd *d, const char *running)
 		pol[i].pull = t->pull_return;
 		/* A tunnel never judged yet is left as bgpd has it: a
 		 * restarted cgwd must not touch working sessions. */
-		pol[i].shut = t->shut ? 1 : t->usable ? 0 : -1;
+		pol[i].shut = t->shut ? 1 : t->usable || t->held || t->judged ?
+		    0 : -1;
+		pol[i].held = t->held;
+		pol[i].held_changed = t->held != t->held_written;
+		d->tunnels[i].held_written = t->held;
 	}
 	gen = ++d->frr_gen;
 	f = open_memstream(&text, &len);

@@ -57,6 +57,29 @@ write_prefix_lists(FILE *out, const struct cgw_box_conf *box)
 	fputs("ip prefix-list CGW-NONE seq 5 deny any\n", out);
 }
 
+/* The entries that make a tunnel's routes less preferred (a standby's,
+ * or one in its hold-down): what entry 15 matches and the inbound local
+ * preference, both rewritten in place; with asn, entry 15's prepend too
+ * (it never changes, so only a whole write has it). */
+static void
+write_depref(FILE *out, const char *ifname, bool standby, uint32_t asn)
+{
+	fprintf(out, "route-map CGW-OUT-%s permit 15\n", ifname);
+	fprintf(out, " match ip address prefix-list %s\n",
+	    standby ? "CGW-ON-PREM" : "CGW-NONE");
+	if (asn) {
+		fputs(" set as-path prepend", out);
+		for (int i = 0; i < CGW_STANDBY_PREPEND; i++)
+			fprintf(out, " %u", asn);
+		fputc('\n', out);
+	}
+	fputs("exit\n", out);
+	fprintf(out, "route-map CGW-IN-%s permit 10\n", ifname);
+	fprintf(out, " set local-preference %u\n",
+	    standby ? CGW_STANDBY_LOCAL_PREF : 100);
+	fputs("exit\n", out);
+}
+
 /* Outbound policy of one tunnel: the on-prem prefixes, and their
  * more-specifics only while pulling; nothing else.
  * FRR changes an entry's permit/deny in place, so the route-map is never
@@ -75,24 +98,15 @@ write_route_map(FILE *out, const char *ifname, bool pull, bool standby,
 	    pull ? "permit" : "deny");
 	fputs(" match ip address prefix-list CGW-MORE-SPECIFIC\n", out);
 	fputs("exit\n", out);
-	fprintf(out, "route-map CGW-OUT-%s permit 15\n", ifname);
-	fprintf(out, " match ip address prefix-list %s\n",
-	    standby ? "CGW-ON-PREM" : "CGW-NONE");
-	fputs(" set as-path prepend", out);
-	for (int i = 0; i < CGW_STANDBY_PREPEND; i++)
-		fprintf(out, " %u", asn);
-	fputs("\nexit\n", out);
+	write_depref(out, ifname, standby, asn);
 	/* Only the on-prem prefixes: never AWS's own routes back to AWS
 	 * (they would count against its prefix limit). */
 	fprintf(out, "route-map CGW-OUT-%s permit 20\n", ifname);
 	fputs(" match ip address prefix-list CGW-ON-PREM\n", out);
 	fputs("exit\n", out);
-	/* Inbound: everything AWS sends, the standby's made less preferred.
-	 * Always set, so a policy change rewrites the value in place. */
-	fprintf(out, "route-map CGW-IN-%s permit 10\n", ifname);
-	fprintf(out, " set local-preference %u\n",
-	    standby ? CGW_STANDBY_LOCAL_PREF : 100);
-	fputs("exit\n", out);
+	/* Inbound (CGW-IN, in write_depref): everything AWS sends, the
+	 * standby's made less preferred; always set, so a policy change
+	 * rewrites the value in place. */
 }
 
 static uint32_t
@@ -137,6 +151,12 @@ frr_policy_write(FILE *out, const struct cgw_conf *conf,
 			if (c->routing == CGW_ROUTING_BGP)
 				fprintf(out, "route-map CGW-OUT-%s %s 10\nexit\n",
 				    c->tunnel[k].ifname, pol[i].pull ? "permit" : "deny");
+	i = 0;
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
+		for (int k = 0; k < CGW_TUNNELS; k++, i++)
+			if (c->routing == CGW_ROUTING_BGP && pol[i].held_changed)
+				write_depref(out, c->tunnel[k].ifname,
+				    cgw_conn_standby(c) == k || pol[i].held, 0);
 	fprintf(out, "router bgp %u\n", bgp_asn(conf));
 	i = 0;
 	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
@@ -147,6 +167,15 @@ frr_policy_write(FILE *out, const struct cgw_conf *conf,
 				    cgw_addr4_str(c->tunnel[k].inside_remote, a));
 	fputs("exit\n", out);
 	write_soft_clears(out, conf, pol);
+	/* a hold-down's local preference, set or lifted, applies to the
+	 * routes kept only when they are re-read */
+	i = 0;
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
+		for (int k = 0; k < CGW_TUNNELS; k++, i++)
+			if (c->routing == CGW_ROUTING_BGP && pol[i].held_changed &&
+			    pol[i].shut != 1)
+				fprintf(out, "clear bgp ipv4 unicast %s soft in\n",
+				    cgw_addr4_str(c->tunnel[k].inside_remote, a));
 }
 
 size_t
@@ -164,8 +193,8 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 			if (c->routing != CGW_ROUTING_BGP)
 				continue;
 			write_route_map(out, c->tunnel[k].ifname,
-			    pol && pol[i].pull, cgw_conn_standby(c) == k,
-			    bgp_asn(conf));
+			    pol && pol[i].pull, cgw_conn_standby(c) == k ||
+			    (pol && pol[i].held), bgp_asn(conf));
 		}
 	fprintf(out, "route-map %s permit 10\nexit\n", FRR_NET_ROUTE_MAP);
 	fputs("bgp route-map delay-timer 0\n", out);
@@ -175,6 +204,11 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 	fputs(" no bgp ebgp-requires-policy\n", out);
 	fputs(" no bgp network import-check\n", out);
 	fputs(" bgp log-neighbor-changes\n", out);
+	/* A session that comes up is sent its routes after this long
+	 * (bgpd's default, 1 s, waits for more peers to share the update):
+	 * with few sessions it is only a second of the return path lost
+	 * after every recovery. */
+	fprintf(out, " coalesce-time %u\n", FRR_COALESCE_MS);
 	i = 0;
 	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next) {
 		for (int k = 0; k < CGW_TUNNELS; k++, i++) {

@@ -21,7 +21,8 @@
  *   the return path because the other one died, since AWS prefers the
  *   longest prefix before any BGP attribute and so moves VPC->on-prem
  *   traffic at once instead of after its 30 s hold timer;
- * - `bgp route-map delay-timer 0`: a policy change applies at once.
+ * - `bgp route-map delay-timer 0`: a policy change applies at once;
+ *   `coalesce-time 100`: a session that comes up gets its routes at once.
  */
 #ifndef CGW_FRR_CONF_H
 #define CGW_FRR_CONF_H
@@ -34,11 +35,16 @@
 /* The route-map on cgw's network statements: it changes nothing, it
  * marks them as cgw's (frr_sweep.c removes those it no longer wants). */
 #define FRR_NET_ROUTE_MAP "CGW-NET"
+#define FRR_COALESCE_MS 100
 
 /* What failover wants of one tunnel's BGP session. */
 struct frr_policy {
 	bool pull;		/* announce the more-specifics */
 	int shut;		/* 1: neighbor shutdown, 0: not, -1: leave as is */
+	/* in its hold-down: the session runs (AWS sees the tunnel UP) but
+	 * its routes are made less preferred both ways, as a standby's */
+	bool held;
+	bool held_changed;	/* ...since the last write: re-apply inbound */
 };
 
 /* Writes the commands (starting with "configure terminal") to out.

@@ -10,8 +10,12 @@
  *   second); its BGP neighbor is shut down and the surviving tunnel
  *   announces the more-specifics that pull VPC->on-prem over (frr.c).
  *   Once bgpd has the shutdown, the interface comes back up so probes
- *   can tell when the tunnel works again; the neighbor stays shut until
- *   it has answered for the hold-down.
+ *   can tell when the tunnel works again; when it answers again, in its
+ *   hold-down, the neighbor is unshut with its routes less preferred
+ *   (frr_conf.h), and preferred again after the hold-down.  A neighbor
+ *   is shut only while another tunnel is in use (failover.h).
+ * - A tunnel through which nothing answers gets a new IKE_SA beside its
+ *   old one after a second (make-before-break, reinit_due).
  * - Static connections: the VPC prefixes are routed (netlink) through
  *   the first usable tunnel.
  */
@@ -105,6 +109,8 @@ apply_conn(struct cgwd *d, size_t ci)
 			tunnel_sync_link(d, t);
 		}
 		t->shut = shut;
+		t->held = fo->t[k].state == FO_HOLDDOWN;
+		t->judged = fo->t[k].failed_before;
 		t->usable = fo_usable(fo, k);
 		t->pull_return = fo_pull_return(fo, k);
 	}
@@ -226,6 +232,38 @@ traffic_in(struct cgwd *d, struct tunnel *t)
 	return in;
 }
 
+/* Make-before-break: a tunnel through which nothing has answered for this
+ * long while its CHILD_SA stands (an AWS endpoint replaced loses its SAs
+ * without a DELETE; a path cut) gets a new IKE_SA beside the old one, at
+ * once rather than when dead peer detection gives up some 30 s later.
+ * Once per loss run: a peer that answers IKE but not the probes is not
+ * asked again and again. */
+#define REINIT_AFTER_MS 1000
+
+static void
+reinit_due(struct cgwd *d, struct tunnel *t)
+{
+	const struct fo_tunnel *ft = &d->fo[t->conn_idx].t[t->conf->index - 1];
+	uint32_t lost_ms;
+
+	if (!t->probe.lost_run) {
+		t->reinit_sent = false;
+		return;
+	}
+	/* only a tunnel that worked with this CHILD_SA: one coming up for
+	 * the first time is still being answered */
+	if (t->reinit_sent || !t->child_up || !ft->answered_child ||
+	    ft->probe_ok || ft->probes_filtered || d->plugin_fd < 0)
+		return;
+	lost_ms = probe_lost_for_ms(&t->probe);
+	if (lost_ms < REINIT_AFTER_MS)
+		return;
+	t->reinit_sent = true;
+	log_info(LOG_HM, "%s: nothing answered through the tunnel for %u ms: "
+	    "a new IKE_SA beside the old one", t->name, lost_ms);
+	charon_tunnel_cmd(d, CGW_MSG_REINITIATE, t);
+}
+
 static void
 probe_timer(void *arg)
 {
@@ -278,6 +316,8 @@ probe_timer(void *arg)
 	for (size_t ci = 0; ci < n_conns; ci++)
 		if (fo_tick(&d->fo[ci], now) || changed[ci])
 			apply_conn(d, ci);
+	for (size_t i = 0; i < d->n_tunnels; i++)
+		reinit_due(d, &d->tunnels[i]);
 	free(changed);
 }
 

@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define CGW_MSG_VERSION 2
+#define CGW_MSG_VERSION 3
 #define CGW_MSG_MAX 4096		/* largest payload accepted */
 #define CGW_NAME_MAX 48			/* "vpn-0123456789abcdef0-1" fits */
 #define CGW_ID_MAX 128			/* IKE identities */
@@ -55,6 +55,11 @@ enum cgw_msg_type {
 					 * DIAGNOSIS... END */
 	CGW_MSG_DIAGNOSIS,		/* struct cgw_msg_diagnosis */
 	CGW_MSG_CONFIRM,		/* empty: keep the reloaded configuration */
+	/* cgwd -> plugin, added in version 3 */
+	CGW_MSG_REINITIATE,		/* struct cgw_msg_name: a new IKE_SA beside
+					 * the tunnel's (make-before-break) */
+	CGW_MSG_KEEP_IKE,		/* struct cgw_msg_keep: the tunnel's other
+					 * IKE_SAs go, this one carries it */
 	CGW_MSG_TYPE_MAX
 };
 
@@ -73,6 +78,12 @@ struct cgw_msg_hello {
 
 struct cgw_msg_name {
 	char name[CGW_NAME_MAX];
+};
+
+struct cgw_msg_keep {
+	char name[CGW_NAME_MAX];
+	uint32_t ike_id;		/* charon's unique id of the one to keep */
+	uint32_t pad;
 };
 
 enum cgw_msg_encr { /* the values of enum cgw_encr */
@@ -135,6 +146,9 @@ enum cgw_msg_alert {
 	CGW_ALERT_PEER_INIT_UNREACHABLE,
 	CGW_ALERT_OTHER,
 	CGW_ALERT_RETRANSMIT,		/* one retransmit: not an error yet */
+	CGW_ALERT_REPLACED,		/* version 3: an older IKE_SA of the
+					 * tunnel goes (uniqueness), the newer
+					 * one carries it: not an error */
 };
 
 struct cgw_msg_event {
@@ -149,6 +163,11 @@ struct cgw_msg_event {
 	uint32_t rekeying;		/* ALERT: a CHILD_SA was already up
 					 * (the alert is a failed rekey) */
 	char detail[CGW_TEXT_MAX];	/* e.g. the proposals seen; never a key */
+	/* version 3: which SA the event is about (charon's unique ids; 0 =
+	 * none).  Two IKE_SAs or CHILD_SAs of one tunnel exist during rekeys
+	 * and make-before-break: names do not tell them apart. */
+	uint32_t ike_id, child_id;
+	uint32_t old_id;		/* REKEY: the IKE_SA/CHILD_SA replaced */
 };
 
 struct cgw_msg_sa {
@@ -170,6 +189,7 @@ struct cgw_msg_sa {
 	uint32_t ike_in_s;		/* seconds since the last IKE message
 					 * from the peer; UINT32_MAX = never */
 	uint32_t pad2;			/* explicit: 8-byte aligned size */
+	uint32_t ike_id, child_id;	/* version 3: unique ids; 0 = none */
 };
 
 /* What cgwctl shows per tunnel. */

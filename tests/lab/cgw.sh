@@ -92,9 +92,8 @@ gw_start() {
 # cgw_wait_usable: both tunnels UP, BGP Established and usable, or fail
 cgw_wait_usable() {
 	local n
+	gw_wait_up
 	for n in 1 2; do
-		lab_wait 60 "tunnel $n up" gw_tunnel_up $n || lab_fail "tunnel $n not up"
-		lab_wait 60 "BGP $n Established" gw_bgp_up $n || lab_fail "BGP $n not Established"
 		lab_wait 30 "tunnel $n usable" eval '[ "$(cgw_field '$n' 15)" = usable ]' ||
 			lab_fail "tunnel $n never usable"
 	done

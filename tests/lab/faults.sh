@@ -13,6 +13,9 @@
 #   fault_gw_kill charon|bgpd|zebra|... kill -9 a process of the gateway under test
 #   fault_icmp_inside_drop / _restore   the VGW drops ICMP echo to its inside
 #                                   addresses (cgw's probes); IKE, ESP, BGP pass
+#   fault_outside_link down|up      the gateway's outside link loses its carrier
+#                                   (the far end in inet goes down), as when the
+#                                   cable or the ISP's line fails
 
 fault_ensure_table() {
 	nsx inet nft list table inet lab_faults >/dev/null 2>&1 && return 0
@@ -77,3 +80,5 @@ fault_icmp_inside_drop() {
 }
 fault_icmp_inside_restore() { nsx vgw nft delete table inet lab_icmp; }
 
+
+fault_outside_link() { nsx inet ip link set to-cgw "$1"; }

@@ -48,6 +48,16 @@ lab_esp_packets() {
 }
 
 # record a measurement: printed, and appended to $LAB_OUT/timings (key=value)
+# gw_wait_up [SECONDS]: both tunnels up and their BGP sessions Established
+# (each within SECONDS, default 60), with the gateway under test
+gw_wait_up() {
+	local n
+	for n in 1 2; do
+		lab_wait "${1:-60}" "tunnel $n up" gw_tunnel_up $n || lab_fail "tunnel $n not up"
+		lab_wait "${1:-60}" "BGP $n Established" gw_bgp_up $n || lab_fail "BGP $n not Established"
+	done
+}
+
 lab_timing() {
 	lab_log "timing: $1=$2"
 	[ -n "${LAB_OUT:-}" ] && { mkdir -p "$LAB_OUT"; echo "$1=$2" >>"$LAB_OUT/timings"; }

@@ -27,8 +27,12 @@ test_bringup_is_immediate(void)
 	fo_init(&c, &cfg);
 	CHECK(!fo_usable(&c, 0));
 	CHECK(!fo_child(&c, 0, true, 0));	/* no probe answer yet */
+	CHECK(!c.t[0].answered_child);		/* make-before-break waits */
 	CHECK(fo_probe(&c, 0, true, 100));	/* first answer: usable */
 	CHECK(fo_usable(&c, 0) && c.t[0].state == FO_UP);
+	CHECK(c.t[0].answered_child);
+	fo_child(&c, 0, true, 150);		/* a second CHILD_SA: same */
+	CHECK(c.t[0].answered_child);
 	/* Tunnel 2 never came up: AWS does not use it either, no pull. */
 	CHECK(!fo_pull_return(&c, 0) && !fo_pull_return(&c, 1));
 	CHECK(!fo_shut(&c, 1));
@@ -65,8 +69,11 @@ test_holddown_after_failure(void)
 	both_up();
 	fo_child(&c, 0, false, 1000);
 	fo_child(&c, 0, true, 2000);
-	CHECK(!fo_probe(&c, 0, true, 2100));	/* healthy, but held down */
+	CHECK(fo_probe(&c, 0, true, 2100));	/* healthy, but held down */
 	CHECK(c.t[0].state == FO_HOLDDOWN && !fo_usable(&c, 0));
+	/* not shut in its hold-down: cgwd lets its session run, its
+	 * routes less preferred; the other pulls the return path */
+	CHECK(!fo_shut(&c, 0) && fo_pull_return(&c, 1));
 	CHECK(!fo_tick(&c, 11000));
 	CHECK(fo_tick(&c, 12100));		/* 10 s healthy: back */
 	CHECK(fo_usable(&c, 0) && !fo_pull_return(&c, 1));
@@ -95,6 +102,12 @@ test_both_down_no_pull(void)
 	fo_child(&c, 0, false, 100);
 	fo_child(&c, 1, false, 100);
 	CHECK(!fo_pull_return(&c, 0) && !fo_pull_return(&c, 1));
+	/* nothing in use to keep routing on: neither is shut, so BGP comes
+	 * back with whichever tunnel does first */
+	CHECK(!fo_shut(&c, 0) && !fo_shut(&c, 1));
+	fo_child(&c, 1, true, 5000);
+	fo_probe(&c, 1, true, 5100);
+	CHECK(fo_usable(&c, 1) && fo_shut(&c, 0) && !fo_shut(&c, 1));
 }
 
 static void
@@ -124,7 +137,8 @@ test_drain_for_reset(void)
 	both_up();
 	CHECK(fo_drain(&c, 0, true, 100));	/* out of use at once */
 	CHECK(fo_shut(&c, 0) && fo_pull_return(&c, 1));
-	CHECK(!fo_drain(&c, 0, false, 200));	/* back only after hold-down */
+	CHECK(fo_drain(&c, 0, false, 200));	/* into the hold-down... */
+	CHECK(!fo_usable(&c, 0));		/* ...back only after it */
 	CHECK(c.t[0].state == FO_HOLDDOWN);
 	CHECK(fo_tick(&c, 10300) && fo_usable(&c, 0));
 }
@@ -287,8 +301,8 @@ test_no_holddown_without_alternative(void)
 	CHECK(fo_usable(&c, 0) && c.t[0].state == FO_UP);
 	/* The second back while the first works: it waits its hold-down. */
 	fo_child(&c, 1, true, 21200);
-	CHECK(!fo_probe(&c, 1, true, 21300));
-	CHECK(c.t[1].state == FO_HOLDDOWN);
+	CHECK(fo_probe(&c, 1, true, 21300));
+	CHECK(c.t[1].state == FO_HOLDDOWN && !fo_usable(&c, 1));
 
 	/* Held down while the other works; the other dies: used at once. */
 	both_up();

@@ -87,6 +87,41 @@ test_active_standby(void)
 	CHECK(strstr(buf, " 15\n") == NULL && strstr(buf, "CGW-IN") == NULL);
 	CHECK(strstr(buf, "soft in") == NULL);
 	free(buf);
+
+	/* Tunnel 1 (the preferred one) in its hold-down: its session runs,
+	 * its routes made less preferred like the standby's, re-read
+	 * inbound; lifted, they are preferred again. */
+	{
+		struct frr_policy held[2] = { { false, 0, true, true },
+		    { true, 0, false, false } };
+
+		f = open_memstream(&buf, &len);
+		frr_policy_write(f, c, held);
+		fclose(f);
+		CHECK(strstr(buf, "route-map CGW-OUT-cgw-bcdef0-1 permit 15\n"
+		    " match ip address prefix-list CGW-ON-PREM\nexit\n") != NULL);
+		CHECK(strstr(buf, "route-map CGW-IN-cgw-bcdef0-1 permit 10\n"
+		    " set local-preference 50\n") != NULL);
+		CHECK(strstr(buf, "CGW-IN-cgw-bcdef0-2") == NULL);
+		CHECK(strstr(buf, "no neighbor 169.254.10.1 shutdown") != NULL);
+		CHECK(strstr(buf, "clear bgp ipv4 unicast 169.254.10.1 soft in\n") != NULL);
+		CHECK(strstr(buf, "169.254.20.1 soft in") == NULL);
+		free(buf);
+		held[0].held = false;
+		f = open_memstream(&buf, &len);
+		frr_policy_write(f, c, held);
+		fclose(f);
+		CHECK(strstr(buf, "route-map CGW-OUT-cgw-bcdef0-1 permit 15\n"
+		    " match ip address prefix-list CGW-NONE\nexit\n") != NULL);
+		CHECK(strstr(buf, " set local-preference 100\n") != NULL);
+		free(buf);
+		/* a whole write has it too */
+		held[0].held = true;
+		t = render(c, held, &n);
+		CHECK(strstr(t, "route-map CGW-IN-cgw-bcdef0-1 permit 10\n"
+		    " set local-preference 50\n") != NULL);
+		free(t);
+	}
 	cgw_conf_free(c);
 
 	/* preferred-tunnel 2: the roles swap. */

@@ -22,13 +22,16 @@ import time
 # enum cgw_msg_type
 (HELLO, TUNNEL_LOAD, TUNNEL_UNLOAD, INITIATE, TERMINATE, REKEY, LIST_SAS, SA,
  EVENT, SHOW_TUNNELS, TUNNEL_STATUS, RESET, RELOAD, END, RESULT) = range(1, 16)
+REINITIATE, KEEP_IKE = 23, 24       # version 3
+S_KEEP = struct.Struct("=48sII")
 EV = {1: "IKE_UP", 2: "IKE_DOWN", 3: "IKE_REKEY", 4: "CHILD_UP",
       5: "CHILD_DOWN", 6: "CHILD_REKEY", 7: "IKE_STATE", 8: "CHILD_STATE",
       9: "ALERT"}
 ALERT = {0: "-", 1: "AUTH_FAILED", 2: "PROPOSAL_MISMATCH_IKE",
          3: "PROPOSAL_MISMATCH_CHILD", 4: "TS_MISMATCH",
          5: "RETRANSMIT_TIMEOUT", 6: "INSTALL_FAILED",
-         7: "PEER_INIT_UNREACHABLE", 8: "OTHER", 9: "RETRANSMIT"}
+         7: "PEER_INIT_UNREACHABLE", 8: "OTHER", 9: "RETRANSMIT",
+         10: "REPLACED"}
 RES = {0: "OK", 1: "DENIED", 2: "UNKNOWN_TUNNEL", 3: "BAD_REQUEST",
        4: "FAILED"}
 
@@ -40,11 +43,11 @@ S_NAME = struct.Struct("=48s")
 # dpd_timeout, dpd_action, initiate, if_id, force_encap
 S_TUNNEL = struct.Struct("=48sIII128s128s72s4I4I9I")
 # name, kind, state, state_name, alert, initiator, age_s, rekeying, detail
-S_EVENT = struct.Struct("=48sII16sIIII256s")
-S_SA = struct.Struct("=48sII16s16sIIQQQQII96s96s64s64sII")
+S_EVENT = struct.Struct("=48sII16sIIII256sIII")
+S_SA = struct.Struct("=48sII16s16sIIQQQQII96s96s64s64sIIII")
 S_RESULT = struct.Struct("=I256s")
 assert (S_TUNNEL.size, S_EVENT.size, S_SA.size, S_RESULT.size) == \
-    (456, 344, 464, 260), "cgw_msg.h changed: update fake_cgwd.py"
+    (456, 356, 472, 260), "cgw_msg.h changed: update fake_cgwd.py"
 
 LOCAL = "192.0.2.1"
 AES128, AES256, AES128_GCM16, AES256_GCM16 = 1, 2, 3, 4
@@ -95,11 +98,13 @@ class Plugin:
         return mtype, seq, payload
 
     def event(self, p):
-        name, kind, state, sname, alert, _, _, _, detail = S_EVENT.unpack(p)
+        (name, kind, state, sname, alert, _, _, _, detail, ike_id, child_id,
+         _) = S_EVENT.unpack(p)
         ev = (s(name), EV.get(kind, kind), s(sname), ALERT.get(alert, alert),
-              s(detail))
+              s(detail), ike_id)
         self.events.append(ev)
-        print("EVENT %-3s %-11s %-12s alert=%-22s %s" % ev, flush=True)
+        print("EVENT %-3s %-11s %-12s alert=%-22s %s ike=%d child=%d" %
+              (ev[:5] + (ike_id, child_id)), flush=True)
 
     def request(self, mtype, payload=b"", timeout=10):
         """send, print and return the RESULT (events are printed meanwhile)"""
@@ -245,6 +250,28 @@ def main():
     check(p.request(REKEY, S_NAME.pack(b"t1"))[0] == "OK", "REKEY t1")
     check(p.wait_events(lambda e: e[:2] == ("t1", "IKE_REKEY"), 15),
           "t1: IKE_REKEY event")
+    old = [e[5] for e in p.events if e[:2] == ("t1", "IKE_REKEY")][-1]
+
+    # make-before-break: a second IKE_SA beside the first, then KEEP_IKE
+    # of the new one deletes the old one (and nothing else)
+    n_up = len([e for e in p.events if e[:2] == ("t1", "IKE_UP")])
+    check(p.request(REINITIATE, S_NAME.pack(b"t1"))[0] == "OK",
+          "REINITIATE t1")
+    check(p.wait_events(lambda e: e[:2] == ("t1", "IKE_UP") and
+                        len([x for x in p.events
+                             if x[:2] == ("t1", "IKE_UP")]) > n_up, 15),
+          "t1: a second IKE_SA comes up beside the first")
+    new = [e[5] for e in p.events if e[:2] == ("t1", "IKE_UP")][-1]
+    check(new != old and new != 0, "t1: the new IKE_SA has its own id")
+    check(p.request(KEEP_IKE, S_KEEP.pack(b"t1", new, 0))[0] == "OK",
+          "KEEP_IKE t1 (the new one)")
+    check(p.wait_events(lambda e: e[:2] == ("t1", "IKE_DOWN") and
+                        e[5] == old, 15),
+          "t1: KEEP_IKE deletes the old IKE_SA")
+    check(not [e for e in p.events if e[:2] == ("t1", "IKE_DOWN") and
+               e[5] == new], "t1: the kept IKE_SA stays")
+    check(p.request(KEEP_IKE, S_KEEP.pack(b"nosuch", new, 0))[0] ==
+          "UNKNOWN_TUNNEL", "KEEP_IKE of an unknown tunnel")
 
     # an unknown type: the plugin drops the connection and comes back
     p.conn.sendall(HDR.pack(999, 0, 77, 0))

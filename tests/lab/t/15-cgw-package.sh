@@ -217,11 +217,7 @@ grep -q "usr/lib/ipsec/plugins/libstrongswan-cgw.so" "/proc/$CHARON_PID/maps" ||
 ! tr '\0' '\n' <"/proc/$CHARON_PID/environ" | grep -q '^LD_PRELOAD=' || lab_fail "charon runs with LD_PRELOAD"
 
 both_up() {
-	local n
-	for n in 1 2; do
-		lab_wait 60 "tunnel $n up" gw_tunnel_up $n || lab_fail "tunnel $n not up"
-		lab_wait 60 "BGP $n Established" gw_bgp_up $n || lab_fail "BGP $n not Established"
-	done
+	gw_wait_up
 	lab_wait 30 "both tunnels UP in show tunnels" eval \
 		'[ "$(cgw_ctl -t show tunnels | awk -F"\t" "\$6 == \"UP\"" | wc -l)" = 2 ]' ||
 		lab_fail "show tunnels does not say UP twice"
