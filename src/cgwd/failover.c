@@ -119,8 +119,26 @@ step(struct fo_conn *c, struct fo_tunnel *t, uint64_t now)
 		 * out: with both probed dead but their SAs up, the probes
 		 * (ICMP filtered on the way) are more likely wrong than
 		 * both tunnels, and there is nowhere better to go. */
-		if (!healthy(c, t) && !(probes_only(t) && !other_usable(c, t)))
-			enter(t, FO_DOWN, now);
+		if (healthy(c, t)) {
+			t->kept_last = false;
+			break;
+		}
+		if (probes_only(t) && !other_usable(c, t)) {
+			t->kept_last = true;
+			break;
+		}
+		/* Kept as the last, and another is back: a new run starts
+		 * rather than the old one counting, since both paths tend to
+		 * come back together and the other's answer lags by a probe
+		 * (taking it out now would reset its BGP session for it). */
+		if (t->kept_last && probes_only(t)) {
+			t->kept_last = false;
+			t->probe_ok = true;
+			t->lost = t->traffic_ticks = 0;
+			break;
+		}
+		t->kept_last = false;
+		enter(t, FO_DOWN, now);
 		break;
 	case FO_DOWN:
 		/* The hold-down protects a working alternative from a

@@ -27,7 +27,9 @@
  * Probe loss alone (the CHILD_SA still up) never takes the last tunnel in
  * use out: probes can be filtered while IKE, ESP and BGP are fine, and
  * with no other tunnel in use there is nothing better.  It shows as
- * probes_failing.
+ * probes_failing.  When another tunnel is back, the one kept starts a new
+ * loss run instead of going at once: both paths tend to come back
+ * together, and its first answer may lag the other's by a probe.
  *
  * Nor does it take out a tunnel that demonstrably still carries traffic:
  * packets other than the probes' answers came in over it in
@@ -75,6 +77,7 @@ struct fo_tunnel {
 	bool drained;			/* taken out by the operator (reset) */
 	bool probes_failing;		/* dead by probes alone (SA up) */
 	bool probes_filtered;		/* ...but traffic shows it is not */
+	bool kept_last;			/* in use on probe loss as the last */
 	unsigned int lost;		/* probes lost in a row */
 	unsigned int traffic_ticks;	/* intervals of the run with traffic in */
 	unsigned int need;		/* lost in a row that mean dead, this run */

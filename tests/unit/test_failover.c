@@ -280,11 +280,47 @@ test_probes_never_take_the_last_tunnel(void)
 	for (uint64_t t = 100; t <= 1000; t += 100)
 		fo_probe(&c, 0, false, t);
 	CHECK(fo_usable(&c, 0) && c.t[0].probes_failing);
-	/* ...until the other tunnel works: then the probes are believed. */
+	/* ...until the other tunnel works: then the probes are believed,
+	 * from a new run on. */
 	fo_child(&c, 1, true, 1100);
 	CHECK(fo_probe(&c, 1, true, 1100));
-	CHECK(fo_probe(&c, 0, false, 1200) || !fo_usable(&c, 0));
+	for (uint64_t t = 1200; t <= 1400; t += 100)
+		fo_probe(&c, 0, false, t);
+	CHECK(fo_usable(&c, 0));
+	fo_probe(&c, 0, false, 1500);
 	CHECK(!fo_usable(&c, 0) && fo_usable(&c, 1));
+}
+
+/* Both paths cut, then restored: the first tunnel to answer is used at
+ * once, and the one kept as the last is not taken out for the probe its
+ * answer lags behind; if it keeps failing, it goes after a new run. */
+static void
+test_kept_last_gets_a_new_run(void)
+{
+	both_up();
+	for (uint64_t t = 1000; t <= 3000; t += 100) {
+		fo_probe(&c, 0, false, t);
+		fo_probe(&c, 1, false, t);
+	}
+	CHECK(!fo_usable(&c, 0) && fo_usable(&c, 1) && c.t[1].kept_last);
+	CHECK(fo_probe(&c, 0, true, 3100));	/* tunnel 1's path is back */
+	CHECK(fo_usable(&c, 0) && fo_usable(&c, 1) && !fo_shut(&c, 1));
+	fo_probe(&c, 1, true, 3110);		/* ...and tunnel 2's */
+	CHECK(fo_usable(&c, 1) && c.t[1].failovers == 0);
+
+	/* tunnel 2's path stays cut: out after a new run */
+	both_up();
+	for (uint64_t t = 1000; t <= 3000; t += 100) {
+		fo_probe(&c, 0, false, t);
+		fo_probe(&c, 1, false, t);
+	}
+	fo_probe(&c, 0, true, 3100);
+	CHECK(fo_usable(&c, 1));
+	fo_probe(&c, 1, false, 3200);
+	fo_probe(&c, 1, false, 3300);
+	CHECK(fo_usable(&c, 1));
+	fo_probe(&c, 1, false, 3400);
+	CHECK(!fo_usable(&c, 1) && fo_shut(&c, 1) && fo_pull_return(&c, 0));
 }
 
 /* The hold-down only protects a working alternative. */
@@ -435,6 +471,7 @@ main(void)
 	test_outage_not_learned();
 	test_probes_never_take_the_last_tunnel();
 	test_no_holddown_without_alternative();
+	test_kept_last_gets_a_new_run();
 	test_filtered_probes_keep_both_tunnels();
 	test_cut_path_still_fails_over();
 	test_filtered_idle_tunnels_recover();
