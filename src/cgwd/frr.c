@@ -289,11 +289,15 @@ echoed(const char *line)
 static void
 session_refused(struct cgwd *d, const char *answer)
 {
-	log_warn(LOG_BGP, "bgpd refused \"%s\": %s", sess.cmd, answer);
 	/* The first of a batch is the cause: the commands after a refused
-	 * "router bgp" land in the wrong mode and are refused too. */
-	if (sess.refused++)
+	 * "router bgp" land in the wrong mode and are refused too (counted
+	 * in the batch's "done" line; each in the debug log). */
+	if (sess.refused++) {
+		log_debug(LOG_BGP, "bgpd refused \"%s\" too: %s", sess.cmd,
+		    answer);
 		return;
+	}
+	log_warn(LOG_BGP, "bgpd refused \"%s\": %s", sess.cmd, answer);
 	snprintf(d->frr_refused.cmd, sizeof(d->frr_refused.cmd), "%s", sess.cmd);
 	if (answer[0] == '%')
 		answer += 1 + strspn(answer + 1, " ");

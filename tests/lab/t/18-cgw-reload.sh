@@ -11,7 +11,10 @@
 #   4. the operator's own objects in bgpd (a prefix list, a route-map)
 #      are left alone throughout;
 #   5. bgpd killed and started again without cgw's part: cgwd configures
-#      it again, both sessions come back.
+#      it again, both sessions come back;
+#   6. an operator's BGP instance of another AS in the way: bgpd refuses
+#      cgw's, diagnose says bgp-config-refused with the command and the
+#      answer; with it gone, cgw's configuration comes back by itself.
 LAB_GATEWAY=cgw
 . "$LAB_DIR/scenario.sh"
 lab_scenario_begin
@@ -122,3 +125,28 @@ grep -q "^router bgp $new\$" <<<"$running" || lab_fail "cgw's configuration is n
 
 diag=$(cgw_diag 1)
 [[ $diag == ok* ]] || lab_fail "diagnose after the reloads: $diag"
+
+# 6. an operator's own BGP instance in the way (cgw's removed by hand, one
+# of another AS configured): bgpd refuses cgw's "router bgp".  That is this
+# box's fault, not AWS's: diagnose and show bgp say which command bgpd
+# refused and why; with the operator's instance gone, cgw's configuration
+# is back by itself.
+lab_vtysh cgw "$CGW_FRR" -c "configure terminal" -c "no router bgp $new" \
+	-c "router bgp 65099" -c "end" >/dev/null || lab_fail "vtysh: the operator's instance"
+lab_wait 30 "diagnose names the refusal" eval '[[ $(cgw_diag 1) == *bgp-config-refused* ]]' ||
+	lab_fail "diagnose does not name bgpd's refusal: $(cgw_diag 1)"
+text=$(cgw_ctl diagnose 1)
+lab_log "diagnose 1: $(grep -m1 bgp-config-refused <<<"$text")"
+[[ $text == *"router bgp $new"* && $text == *65099* ]] ||
+	lab_fail "diagnose does not quote the refused command and bgpd's answer: $text"
+cgw_ctl show bgp | grep -q "refused" || lab_fail "show bgp does not show the refusal: $(cgw_ctl show bgp)"
+lab_vtysh cgw "$CGW_FRR" -c "configure terminal" -c "no router bgp 65099" -c "end" >/dev/null ||
+	lab_fail "vtysh: removing the operator's instance"
+t0=$(lab_us)
+for n in 1 2; do
+	lab_wait 60 "BGP $n Established without the operator's instance" gw_bgp_up $n ||
+		lab_fail "BGP $n not back after the operator's instance went: $(cgw_ctl diagnose $n 2>&1 | head -3)"
+done
+lab_timing refused_cleared_bgp_up_s "$(lab_since "$t0")"
+lab_wait 30 "diagnose ok again" eval '[[ $(cgw_diag 1) == ok* ]]' ||
+	lab_fail "diagnose after the refusal cleared: $(cgw_diag 1)"
