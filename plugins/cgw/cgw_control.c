@@ -87,17 +87,81 @@ static bool tunnel_has_ike_sa(char *name, bool (*match)(ike_sa_t *ike_sa))
 	return found;
 }
 
-METHOD(cgw_control_t, initiate, enum cgw_result,
-	private_cgw_control_t *this, char *name, char *text, size_t len)
+/** the tunnel's peer_cfg (a reference), or NULL with text saying so */
+static peer_cfg_t *tunnel_peer(private_cgw_control_t *this, char *name,
+							   char *text, size_t len)
 {
 	peer_cfg_t *peer;
-	child_cfg_t *child;
 
 	peer = this->config->backend.get_peer_cfg_by_name(&this->config->backend,
 													   name);
 	if (!peer)
 	{
 		snprintf(text, len, "no tunnel '%s'", name);
+	}
+	return peer;
+}
+
+/**
+ * The unique ids of the tunnel's IKE_SAs other than keep (0: all of them),
+ * and in *kept whether keep is among them, established.
+ */
+static array_t *tunnel_ike_ids(char *name, uint32_t keep, bool *kept)
+{
+	enumerator_t *enumerator;
+	ike_sa_t *ike_sa;
+	array_t *ids;
+	uint32_t id;
+
+	*kept = FALSE;
+	ids = array_create(sizeof(uint32_t), 0);
+	enumerator = charon->controller->create_ike_sa_enumerator(
+													charon->controller, TRUE);
+	while (enumerator->enumerate(enumerator, &ike_sa))
+	{
+		if (!streq(ike_sa->get_name(ike_sa), name))
+		{
+			continue;
+		}
+		id = ike_sa->get_unique_id(ike_sa);
+		if (keep && id == keep)
+		{
+			*kept = ike_sa->get_state(ike_sa) == IKE_ESTABLISHED;
+		}
+		else
+		{
+			array_insert(ids, ARRAY_TAIL, &id);
+		}
+	}
+	enumerator->destroy(enumerator);
+	return ids;
+}
+
+/**
+ * Deletes the IKE_SAs, after the enumeration (terminate_ike checks each
+ * out again); force: one DELETE, no waiting for a peer that may be gone.
+ */
+static void terminate_ids(array_t *ids, bool force)
+{
+	uint32_t id;
+
+	while (array_remove(ids, ARRAY_HEAD, &id))
+	{
+		charon->controller->terminate_ike(charon->controller, id, force,
+										  NULL, NULL, 0);
+	}
+	array_destroy(ids);
+}
+
+METHOD(cgw_control_t, initiate, enum cgw_result,
+	private_cgw_control_t *this, char *name, char *text, size_t len)
+{
+	peer_cfg_t *peer;
+	child_cfg_t *child;
+
+	peer = tunnel_peer(this, name, text, len);
+	if (!peer)
+	{
 		return CGW_RES_UNKNOWN_TUNNEL;
 	}
 	/* idempotent: a second IKE_SA would only be replaced (unique=replace) */
@@ -126,8 +190,7 @@ METHOD(cgw_control_t, initiate, enum cgw_result,
  * beside the old one instead of after dead peer detection gives up.
  * controller->initiate would reuse the existing IKE_SA (reuse_ikesa), so
  * the new one is created here as charon does with reuse_ikesa = no.  Once
- * it is established, uniqueness (unique=replace, same peer address: a
- * suspected reauthentication) deletes the old one 10 s later, so the
+ * its CHILD_SA is up, cgwd has the old one deleted (keep_ike), so the
  * CHILD_SAs overlap as in a rekey.  IKEv1 has no such overlap: not done.
  */
 METHOD(cgw_control_t, reinitiate, enum cgw_result,
@@ -137,11 +200,9 @@ METHOD(cgw_control_t, reinitiate, enum cgw_result,
 	peer_cfg_t *peer;
 	child_cfg_t *child;
 
-	peer = this->config->backend.get_peer_cfg_by_name(&this->config->backend,
-													   name);
+	peer = tunnel_peer(this, name, text, len);
 	if (!peer)
 	{
-		snprintf(text, len, "no tunnel '%s'", name);
 		return CGW_RES_UNKNOWN_TUNNEL;
 	}
 	if (peer->get_ike_version(peer) != IKEV2)
@@ -200,91 +261,45 @@ METHOD(cgw_control_t, keep_ike, enum cgw_result,
 	private_cgw_control_t *this, char *name, uint32_t keep, char *text,
 	size_t len)
 {
-	enumerator_t *enumerator;
-	ike_sa_t *ike_sa;
 	array_t *ids;
-	uint32_t id;
-	bool found = FALSE;
+	bool kept;
 
 	if (!this->config->has(this->config, name, NULL))
 	{
 		snprintf(text, len, "no tunnel '%s'", name);
 		return CGW_RES_UNKNOWN_TUNNEL;
 	}
-	ids = array_create(sizeof(uint32_t), 0);
-	enumerator = charon->controller->create_ike_sa_enumerator(
-													charon->controller, TRUE);
-	while (enumerator->enumerate(enumerator, &ike_sa))
-	{
-		if (!streq(ike_sa->get_name(ike_sa), name))
-		{
-			continue;
-		}
-		id = ike_sa->get_unique_id(ike_sa);
-		if (id == keep)
-		{
-			found = ike_sa->get_state(ike_sa) == IKE_ESTABLISHED;
-		}
-		else
-		{
-			array_insert(ids, ARRAY_TAIL, &id);
-		}
-	}
-	enumerator->destroy(enumerator);
-	if (!found)
+	ids = tunnel_ike_ids(name, keep, &kept);
+	if (!kept)
 	{	/* it went meanwhile: the others may be all there is */
 		array_destroy(ids);
 		snprintf(text, len, "IKE_SA %u of '%s' is not established", keep,
 				 name);
 		return CGW_RES_OK;
 	}
+	DBG1(DBG_CFG, "cgw: '%s' is carried by IKE_SA %u: deleting %u other(s)",
+		 name, keep, array_count(ids));
 	snprintf(text, len, "'%s': IKE_SA %u kept, %u other(s) deleted", name,
 			 keep, array_count(ids));
-	while (array_remove(ids, ARRAY_HEAD, &id))
-	{
-		DBG1(DBG_CFG, "cgw: '%s' is carried by IKE_SA %u: deleting %u",
-			 name, keep, id);
-		/* force: one DELETE, no waiting for a peer that may be gone */
-		charon->controller->terminate_ike(charon->controller, id, TRUE,
-										  NULL, NULL, 0);
-	}
-	array_destroy(ids);
+	terminate_ids(ids, TRUE);
 	return CGW_RES_OK;
 }
 
 METHOD(cgw_control_t, terminate, enum cgw_result,
 	private_cgw_control_t *this, char *name, char *text, size_t len)
 {
-	enumerator_t *enumerator;
-	ike_sa_t *ike_sa;
 	array_t *ids;
-	uint32_t id;
+	bool kept;
 
 	if (!this->config->has(this->config, name, NULL))
 	{
 		snprintf(text, len, "no tunnel '%s'", name);
 		return CGW_RES_UNKNOWN_TUNNEL;
 	}
-	ids = array_create(sizeof(uint32_t), 0);
-	enumerator = charon->controller->create_ike_sa_enumerator(
-													charon->controller, TRUE);
-	while (enumerator->enumerate(enumerator, &ike_sa))
-	{
-		if (streq(ike_sa->get_name(ike_sa), name))
-		{
-			id = ike_sa->get_unique_id(ike_sa);
-			array_insert(ids, ARRAY_TAIL, &id);
-		}
-	}
-	enumerator->destroy(enumerator);
+	ids = tunnel_ike_ids(name, 0, &kept);
 	snprintf(text, len, "terminating %u IKE_SA(s) of '%s'", array_count(ids),
 			 name);
-	while (array_remove(ids, ARRAY_HEAD, &id))
-	{
-		charon->controller->terminate_ike(charon->controller, id, FALSE,
-										  NULL, NULL, 0);
-	}
-	array_destroy(ids);
+	terminate_ids(ids, FALSE);
 	return CGW_RES_OK;
 }
 

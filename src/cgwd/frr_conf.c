@@ -120,11 +120,15 @@ bgp_asn(const struct cgw_conf *conf)
 	return asn;
 }
 
-/* Soft outbound clears: with the route-map delay timer off, a policy
- * change reaches a neighbor only when its updates are re-sent. */
+/* Soft clears: with the route-map delay timer off, a policy change
+ * reaches a neighbor only when its updates are re-sent (out), or the
+ * routes kept from it are re-read (in).  Out for every session not shut;
+ * in for all of them (all_in: a whole write, the inbound policy may have
+ * changed) or for those whose hold-down began or ended (its local
+ * preference) - never on the failover path otherwise. */
 static void
 write_soft_clears(FILE *out, const struct cgw_conf *conf,
-    const struct frr_policy *pol)
+    const struct frr_policy *pol, bool all_in)
 {
 	char a[CGW_ADDRSTRLEN];
 	size_t i = 0;
@@ -134,6 +138,13 @@ write_soft_clears(FILE *out, const struct cgw_conf *conf,
 		for (int k = 0; k < CGW_TUNNELS; k++, i++)
 			if (c->routing == CGW_ROUTING_BGP && !(pol && pol[i].shut == 1))
 				fprintf(out, "clear bgp ipv4 unicast %s soft out\n",
+				    cgw_addr4_str(c->tunnel[k].inside_remote, a));
+	i = 0;
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
+		for (int k = 0; k < CGW_TUNNELS; k++, i++)
+			if (c->routing == CGW_ROUTING_BGP && !(pol && pol[i].shut == 1) &&
+			    (all_in || (pol && pol[i].held_changed)))
+				fprintf(out, "clear bgp ipv4 unicast %s soft in\n",
 				    cgw_addr4_str(c->tunnel[k].inside_remote, a));
 }
 
@@ -166,16 +177,7 @@ frr_policy_write(FILE *out, const struct cgw_conf *conf,
 				    pol[i].shut ? "" : "no ",
 				    cgw_addr4_str(c->tunnel[k].inside_remote, a));
 	fputs("exit\n", out);
-	write_soft_clears(out, conf, pol);
-	/* a hold-down's local preference, set or lifted, applies to the
-	 * routes kept only when they are re-read */
-	i = 0;
-	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
-		for (int k = 0; k < CGW_TUNNELS; k++, i++)
-			if (c->routing == CGW_ROUTING_BGP && pol[i].held_changed &&
-			    pol[i].shut != 1)
-				fprintf(out, "clear bgp ipv4 unicast %s soft in\n",
-				    cgw_addr4_str(c->tunnel[k].inside_remote, a));
+	write_soft_clears(out, conf, pol, false);
 }
 
 size_t
@@ -263,16 +265,7 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 	}
 	fputs(" exit-address-family\n", out);
 	fputs("exit\n", out);
-	write_soft_clears(out, conf, pol);
-	/* The inbound policy (local preference) may have changed too:
-	 * re-apply it to the routes kept (only here, never on the failover
-	 * path). */
-	i = 0;
-	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
-		for (int k = 0; k < CGW_TUNNELS; k++, i++)
-			if (c->routing == CGW_ROUTING_BGP && !(pol && pol[i].shut == 1))
-				fprintf(out, "clear bgp ipv4 unicast %s soft in\n",
-				    cgw_addr4_str(c->tunnel[k].inside_remote, a));
+	write_soft_clears(out, conf, pol, true);
 	/* Normal times: the prefixes; pulling: twice as many. */
 	per_session = box->n_advertise;
 	for (size_t t = 0; pol && t < i; t++)
