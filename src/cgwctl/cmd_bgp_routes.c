@@ -115,6 +115,31 @@ cmd_show_bgp(const struct cgwctl_opts *opts, int argc, char **argv)
 	    "no BGP connections (static routing, see cgwctl show routes)");
 }
 
+/* What bgpd's adj-rib-out says of an advertised line (TSV, JSON). */
+static const char *
+bgpd_word(uint32_t b)
+{
+	switch (b) {
+	case CGW_BGPD_SENT: return "sent";
+	case CGW_BGPD_NOT_SENT: return "not-sent";
+	case CGW_BGPD_UNEXPECTED: return "unexpected";
+	case CGW_BGPD_UNREAD: return "unread";
+	default: return "-";
+	}
+}
+
+/* ...and in the table, where it differs from the model. */
+static const char *
+bgpd_note(uint32_t b)
+{
+	switch (b) {
+	case CGW_BGPD_NOT_SENT: return "  (configured, but bgpd does not send it)";
+	case CGW_BGPD_UNEXPECTED: return "  (bgpd sends it, cgw did not configure it)";
+	case CGW_BGPD_UNREAD: return "  (bgpd could not be asked: as configured)";
+	default: return "";
+	}
+}
+
 static void
 route_row(const void *rec, void *arg)
 {
@@ -136,20 +161,24 @@ route_row(const void *rec, void *arg)
 		json_object_object_add(o, "protocol", json_object_new_string(r->protocol));
 		json_object_object_add(o, "metric", json_object_new_int64(r->metric));
 		json_object_object_add(o, "ecmp", json_object_new_boolean(r->ecmp));
+		if (r->dir == CGW_ROUTE_ADVERTISED)
+			json_object_object_add(o, "bgpd",
+			    json_object_new_string(bgpd_word(r->bgpd)));
 		json_object_array_add(l->array, o);
 	} else if (l->opts->tsv) {
-		/* direction prefix connection tunnel interface protocol metric ecmp */
-		printf("%s\t%s\t%s\t%u\t%s\t%s\t%u\t%s\n", dir, pfx,
+		/* direction prefix connection tunnel interface protocol metric
+		 * ecmp bgpd */
+		printf("%s\t%s\t%s\t%u\t%s\t%s\t%u\t%s\t%s\n", dir, pfx,
 		    r->connection, r->index, r->ifname, r->protocol, r->metric,
-		    r->ecmp ? "ecmp" : "-");
+		    r->ecmp ? "ecmp" : "-", bgpd_word(r->bgpd));
 	} else {
 		if (l->rows++ == 0)
 			printf("%-11s %-18s %-22s %-6s %-12s %-10s %s\n",
 			    "DIRECTION", "PREFIX", "CONNECTION", "TUNNEL",
 			    "INTERFACE", "PROTOCOL", "METRIC");
-		printf("%-11s %-18s %-22s %-6u %-12s %-10s %u%s\n", dir, pfx,
+		printf("%-11s %-18s %-22s %-6u %-12s %-10s %u%s%s\n", dir, pfx,
 		    r->connection, r->index, r->ifname, r->protocol, r->metric,
-		    r->ecmp ? "  (ECMP)" : "");
+		    r->ecmp ? "  (ECMP)" : "", bgpd_note(r->bgpd));
 	}
 }
 

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "cgwd/failover.h"
+#include "cgwd/frr_adj.h"
 #include "cgwd/probe.h"
 #include "conf/conf.h"
 #include "kernel/kernel.h"
@@ -60,6 +61,8 @@ struct tunnel {
 	char bgp_state[16];
 	uint64_t bgp_uptime_ms;
 	uint32_t routes_received, routes_sent;
+	struct frr_adj_out adj_out;	/* what bgpd advertises, as last read */
+	bool adj_out_read;		/* ...for the show routes being answered */
 	/* health.c: probes and the failover verdict */
 	struct probe probe;
 	bool reinit_sent;		/* this loss run: make-before-break asked */
@@ -77,6 +80,8 @@ struct tunnel {
 	bool link_up;			/* admin state we last set */
 	bool link_hold_down;		/* down until bgpd has the shutdown */
 	bool kernel_dirty;		/* changed by someone: reconcile */
+	bool routes_dirty;		/* a static route of its connection
+					 * deleted by someone: put back */
 	unsigned int hold_gen;		/* ...i.e. FRR apply generation */
 	unsigned int reset_gen;		/* reset: after this FRR apply... */
 	uint64_t reset_at_ms;		/* ...and at this time */
@@ -208,6 +213,7 @@ void health_reset(struct cgwd *d, struct tunnel *t);
 void health_frr_applied(struct cgwd *d, unsigned int gen);
 /* The tunnel's interface was created anew: probe through the new one. */
 void health_probe_reset(struct cgwd *d, struct tunnel *t);
+void health_static_routes(struct cgwd *d, size_t conn_idx);
 void tunnel_sync_link(struct cgwd *d, struct tunnel *t);
 
 /* confirm.c: reload --confirm */
@@ -225,6 +231,9 @@ void frr_apply_policy(struct cgwd *d);	/* failover changes only */
 void frr_poll(struct cgwd *d);
 void frr_tick(struct cgwd *d);
 void frr_reaped(struct cgwd *d, pid_t pid, int status);
+/* Reads every neighbor's adj-rib-out; control_routes_ready() when done.
+ * <0: bgpd cannot be asked (show routes answers from the model). */
+int frr_read_advertised(struct cgwd *d);
 
 /* charon.c */
 int unix_listen(const char *path, unsigned int mode);
@@ -248,6 +257,7 @@ void charon_proc_check(struct cgwd *d);
 int control_listen(struct cgwd *d);
 /* Called when a LIST_SAS round trip ends (or cannot happen). */
 void control_sas_ready(struct cgwd *d);
+void control_routes_ready(struct cgwd *d);
 void control_close_all(struct cgwd *d);
 
 #endif

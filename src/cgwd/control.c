@@ -26,6 +26,7 @@ struct ctl_client {
 	int fd;
 	bool readonly;
 	uint32_t waiting_sas;		/* request type answered on the listing */
+	bool waiting_routes;		/* show routes: bgpd's adj-rib-outs */
 	char diag_name[CGW_NAME_MAX + 1];	/* DIAGNOSE's tunnel; "" = all */
 	uint32_t seq;
 	struct msgbuf in;
@@ -95,6 +96,16 @@ control_sas_ready(struct cgwd *d)
 		else if (type == CGW_MSG_DIAGNOSE)
 			send_diagnosis(d, c);
 	}
+}
+
+void
+control_routes_ready(struct cgwd *d)
+{
+	for (struct ctl_client *c = d->clients; c; c = c->next)
+		if (c->waiting_routes) {
+			c->waiting_routes = false;
+			routes_send(d, c->fd, c->seq);
+		}
 }
 
 /* Answers after a fresh SA listing (counters, selectors, IKE activity). */
@@ -187,7 +198,11 @@ dispatch_control(struct cgwd *d, struct ctl_client *c,
 	case CGW_MSG_SHOW_ROUTES:
 		if (h->len != 0)
 			return -EBADMSG;
-		routes_send(d, c->fd, h->seq);
+		/* answered once bgpd said what it advertises */
+		c->seq = h->seq;
+		c->waiting_routes = true;
+		if (frr_read_advertised(d) < 0)
+			control_routes_ready(d);
 		return 0;
 	case CGW_MSG_RESET:
 	case CGW_MSG_REKEY:

@@ -235,7 +235,8 @@ static struct {
 	unsigned int full_gen;		/* the last full apply's generation */
 	bool read_pending;		/* a full apply waits for bgpd's text */
 	bool poll_pending;		/* a neighbor listing is on its way */
-	enum { CAP_NONE, CAP_RUNNING, CAP_NEIGHBORS } capture;
+	bool adv_pending;		/* adj-rib-outs for show routes */
+	enum { CAP_NONE, CAP_RUNNING, CAP_NEIGHBORS, CAP_ADVERTISED } capture;
 	char *captured;			/* a show command's output */
 	size_t captured_len;
 } sess = { .in_fd = -1, .out_fd = -1 };
@@ -257,6 +258,13 @@ session_close(struct cgwd *d)
 	sess.pid = 0;
 	sess.len = 0;
 	sess.prompt_seen = sess.read_pending = sess.poll_pending = false;
+	if (sess.adv_pending) {
+		/* show routes waits: it gets the model alone */
+		sess.adv_pending = false;
+		for (size_t i = 0; i < d->n_tunnels; i++)
+			d->tunnels[i].adj_out_read = false;
+		control_routes_ready(d);
+	}
 	sess.capture = CAP_NONE;
 	free(sess.captured);
 	sess.captured = NULL;
@@ -283,6 +291,8 @@ echoed(const char *line)
 #define MARK_DONE "show ip prefix-list CGW-DONE-"
 #define MARK_READ "show ip prefix-list CGW-READ"
 #define MARK_POLL "show ip prefix-list CGW-POLL"
+#define MARK_ADV "show ip prefix-list CGW-ADV-"
+#define SHOW_ADV "show bgp ipv4 unicast neighbors "
 
 /* bgpd said something to a command of ours: every such answer is a
  * refusal (success is silent), logged and kept for show and diagnose. */
@@ -329,6 +339,32 @@ capture_start(int what)
 		sess.captured[0] = '\0';
 }
 
+/* The marker after one neighbor's adj-rib-out ("CGW-ADV-<tunnel>"), or
+ * after the last ("CGW-ADV-END"). */
+static void
+adv_read(struct cgwd *d, const char *which)
+{
+	char *end;
+	unsigned long i;
+
+	if (strcmp(which, "END") == 0) {
+		if (sess.adv_pending) {
+			sess.adv_pending = false;
+			control_routes_ready(d);
+		}
+		return;
+	}
+	i = strtoul(which, &end, 10);
+	if (*end || i >= d->n_tunnels)
+		return;
+	if (frr_adj_parse(sess.captured ? sess.captured : "", &d->tunnels[i].adj_out) < 0) {
+		log_warn(LOG_BGP, "%s: bgpd's advertised routes: %s",
+		    d->tunnels[i].name, d->tunnels[i].adj_out.note);
+		return;
+	}
+	d->tunnels[i].adj_out_read = true;
+}
+
 /* One line of vtysh's output.  The echo of a marker command says every
  * command before it is done.  Between the echo of a show command of ours
  * and its marker comes its output: bgpd's configuration (for the sweep)
@@ -356,6 +392,11 @@ session_line(struct cgwd *d, const char *line)
 		capture_start(CAP_RUNNING);
 	} else if (strcmp(cmd, "show bgp neighbors json") == 0) {
 		capture_start(CAP_NEIGHBORS);
+	} else if (strncmp(cmd, SHOW_ADV, strlen(SHOW_ADV)) == 0) {
+		capture_start(CAP_ADVERTISED);
+	} else if (strncmp(cmd, MARK_ADV, strlen(MARK_ADV)) == 0) {
+		sess.capture = CAP_NONE;
+		adv_read(d, cmd + strlen(MARK_ADV));
 	} else if (strncmp(cmd, MARK_POLL, strlen(MARK_POLL)) == 0) {
 		sess.capture = CAP_NONE;
 		sess.poll_pending = false;
@@ -598,6 +639,32 @@ frr_poll(struct cgwd *d)
 		frr_run(d, true);
 	sess.poll_pending = true;
 	session_write(d, cmds, sizeof(cmds) - 1);
+}
+
+int
+frr_read_advertised(struct cgwd *d)
+{
+	char a[CGW_ADDRSTRLEN], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	for (size_t i = 0; i < d->n_tunnels; i++)
+		d->tunnels[i].adj_out_read = false;
+	if (!d->frr_enabled || (sess.pid <= 0 && session_open(d) < 0))
+		return -1;
+	if (sess.adv_pending)
+		return 0;	/* one on its way answers this one too */
+	f = open_memstream(&text, &len);
+	for (size_t i = 0; i < d->n_tunnels; i++)
+		if (d->tunnels[i].conn->routing == CGW_ROUTING_BGP)
+			fprintf(f, SHOW_ADV "%s advertised-routes json\n" MARK_ADV "%zu\n",
+			    cgw_addr4_str(d->tunnels[i].conf->inside_remote, a), i);
+	fputs(MARK_ADV "END\n", f);
+	fclose(f);
+	sess.adv_pending = true;
+	session_write(d, text, len);	/* a failure answers from the model */
+	free(text);
+	return 0;
 }
 
 void

@@ -60,13 +60,21 @@ tunnel_sync_link(struct cgwd *d, struct tunnel *t)
 	t->link_up = want;
 }
 
-static void
-static_routes(struct cgwd *d, struct cgw_conn_conf *conn, struct tunnel *pair)
+/* A static-routing connection's routes to the VPC, through its first
+ * usable tunnel (replace: moving them is one message each, no gap).  Also
+ * what puts them back after someone deleted one, or the kernel flushed
+ * them with a link set down. */
+void
+health_static_routes(struct cgwd *d, size_t ci)
 {
+	struct tunnel *pair = &d->tunnels[ci * CGW_TUNNELS];
+	const struct cgw_conn_conf *conn = pair[0].conn;
 	struct tunnel *via = NULL;
 
+	if (conn->routing != CGW_ROUTING_STATIC || !d->fo)
+		return;
 	for (int k = 0; k < CGW_TUNNELS && !via; k++)
-		if (fo_usable(&d->fo[pair[0].conn_idx], k) && pair[k].ifindex)
+		if (fo_usable(&d->fo[ci], k) && pair[k].ifindex)
 			via = &pair[k];
 	if (!via)
 		return;		/* nothing better to offer: leave them */
@@ -116,8 +124,8 @@ apply_conn(struct cgwd *d, size_t ci)
 	}
 	if (bgp)
 		frr_apply_policy(d);
-	else if (pair[0].conn->routing == CGW_ROUTING_STATIC)
-		static_routes(d, pair[0].conn, pair);
+	else
+		health_static_routes(d, ci);
 }
 
 void

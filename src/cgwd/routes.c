@@ -5,9 +5,11 @@
  * netlink dump of the main table), not from what cgwd or bgpd believe:
  * every route whose next hop is one of the tunnels' interfaces, ECMP
  * next hops one per line.  The other direction, what AWS is told, comes
- * from the model: the on-prem prefixes on every tunnel that is not shut,
- * plus their more-specifics where the tunnel pulls the return path
- * (bgpd's own count of what it sent is in show bgp, to compare).
+ * from bgpd's adj-rib-out of each neighbor, read when asked, next to the
+ * model (the on-prem prefixes on every tunnel that is not shut, plus
+ * their more-specifics where the tunnel pulls the return path): each line
+ * says whether bgpd sends it, and what bgpd sends beyond the model is
+ * listed too.
  */
 #include "cgwd/cgwd.h"
 
@@ -58,32 +60,54 @@ route_of(const struct tunnel *t, uint32_t dir, struct cgw_msg_route *m)
 }
 
 static int
+send_adv(const struct tunnel *t, const struct cgw_prefix *p, uint32_t bgpd,
+    int fd, uint32_t seq)
+{
+	struct cgw_msg_route m;
+
+	route_of(t, CGW_ROUTE_ADVERTISED, &m);
+	m.prefix = p->addr.v4.s_addr;
+	m.plen = p->len;
+	m.bgpd = bgpd;
+	snprintf(m.protocol, sizeof(m.protocol), "bgp");
+	return msg_send(fd, CGW_MSG_ROUTE, seq, &m, sizeof(m));
+}
+
+/* What the model says AWS is told over t (the on-prem prefixes unless the
+ * tunnel is shut, with their more-specifics while it pulls the return
+ * path), each as bgpd's adj-rib-out has it; then what bgpd advertises
+ * beyond that. */
+static int
 send_advertised(struct cgwd *d, const struct tunnel *t, int fd, uint32_t seq)
 {
 	const struct cgw_box_conf *box = &d->conf->box;
-	struct cgw_msg_route m;
-	struct cgw_prefix half[2];
+	struct cgw_prefix *want;
+	size_t n_want = 0;
+	int r = 0;
 
-	if (t->conn->routing != CGW_ROUTING_BGP || t->shut)
+	if (t->conn->routing != CGW_ROUTING_BGP)
 		return 0;
-	for (size_t i = 0; i < box->n_advertise; i++) {
-		const struct cgw_prefix *p = &box->advertise[i];
-		int n = 1;
-
-		if (t->pull_return && frr_more_specifics(p, half))
-			n = 3;
-		for (int k = 0; k < n; k++) {
-			const struct cgw_prefix *q = k == 0 ? p : &half[k - 1];
-
-			route_of(t, CGW_ROUTE_ADVERTISED, &m);
-			m.prefix = q->addr.v4.s_addr;
-			m.plen = q->len;
-			snprintf(m.protocol, sizeof(m.protocol), "bgp");
-			if (msg_send(fd, CGW_MSG_ROUTE, seq, &m, sizeof(m)) < 0)
-				return -1;
-		}
+	want = xcalloc(box->n_advertise * 3 + 1, sizeof(*want));
+	for (size_t i = 0; i < box->n_advertise && !t->shut; i++) {
+		want[n_want++] = box->advertise[i];
+		if (t->pull_return && frr_more_specifics(&box->advertise[i], &want[n_want]))
+			n_want += 2;
 	}
-	return 0;
+	for (size_t i = 0; i < n_want && r >= 0; i++)
+		r = send_adv(t, &want[i], !t->adj_out_read ? CGW_BGPD_UNREAD :
+		    frr_adj_has(&t->adj_out, &want[i]) ? CGW_BGPD_SENT :
+		    CGW_BGPD_NOT_SENT, fd, seq);
+	for (size_t i = 0; t->adj_out_read && i < t->adj_out.n && r >= 0; i++) {
+		bool wanted = false;
+
+		for (size_t k = 0; k < n_want && !wanted; k++)
+			wanted = cgw_prefix_equal(&want[k], &t->adj_out.prefixes[i]);
+		if (!wanted)
+			r = send_adv(t, &t->adj_out.prefixes[i], CGW_BGPD_UNEXPECTED,
+			    fd, seq);
+	}
+	free(want);
+	return r;
 }
 
 int

@@ -120,14 +120,15 @@ tunnels_apply_kernel(struct cgwd *d)
 }
 
 /* Someone changed a tunnel's interface (or deleted it): put back what
- * cgwd wants, as it wants it now, and say what was repaired. */
-static void
+ * cgwd wants, as it wants it now, and say what was repaired.  Returns how
+ * many changes were put back, or -errno. */
+static int
 tunnel_repair(struct cgwd *d, struct tunnel *t)
 {
 	int up = t->child_up && !t->link_hold_down, changes = 0, r;
 
 	if ((r = reconcile(d, t, up, &changes)) < 0)
-		return;
+		return r;
 	t->link_up = up;
 	if (r != t->ifindex) {
 		/* created anew: the probe socket was bound to the old one */
@@ -138,17 +139,41 @@ tunnel_repair(struct cgwd *d, struct tunnel *t)
 		log_warn(LOG_KNL, "%s: interface %s was changed outside cgw "
 		    "(%d change%s put back)", t->name, t->conf->ifname,
 		    changes, changes == 1 ? "" : "s");
+	return changes;
+}
+
+static bool
+has_static_route(const struct cgw_conn_conf *conn, const struct kernel_change *c)
+{
+	for (size_t i = 0; i < conn->n_static_routes; i++)
+		if (conn->static_routes[i].addr.v4.s_addr == c->dst.s_addr &&
+		    conn->static_routes[i].len == c->plen)
+			return true;
+	return false;
 }
 
 static void
-kernel_changed(void *arg, int ifindex, bool link_gone)
+kernel_changed(void *arg, const struct kernel_change *c)
 {
 	struct cgwd *d = arg;
 
-	(void)link_gone;
-	for (size_t i = 0; i < d->n_tunnels; i++)
-		if (d->tunnels[i].ifindex == ifindex)
-			d->tunnels[i].kernel_dirty = true;
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		struct tunnel *t = &d->tunnels[i];
+
+		if (c->what != KERNEL_CHANGE_ROUTE_DEL) {
+			if (t->ifindex == c->ifindex)
+				t->kernel_dirty = true;
+		} else if (c->protocol == RTPROT_CGW && t->conf->index == 1 &&
+		    t->conn->routing == CGW_ROUTING_STATIC &&
+		    has_static_route(t->conn, c)) {
+			/* ours (the protocol says so) and still wanted */
+			char a[CGW_ADDRSTRLEN];
+
+			log_warn(LOG_KNL, "%s: route %s/%u was deleted outside cgw: putting it back",
+			    t->conn->id, cgw_addr4_str(c->dst, a), c->plen);
+			t->routes_dirty = true;
+		}
+	}
 }
 
 static void
@@ -161,7 +186,7 @@ monitor_readable(void *arg, int fd, uint32_t events)
 	(void)events;
 	r = kernel_monitor_read(d->monitor, kernel_changed, d);
 	if (r == -ENOBUFS)
-		log_warn(LOG_KNL, "kernel notifications lost: checking every interface");
+		log_warn(LOG_KNL, "kernel notifications lost: checking every interface and route");
 	else if (r < 0)
 		log_errno(LOG_KNL, r, "kernel notifications");
 	for (size_t i = 0; i < d->n_tunnels; i++) {
@@ -169,8 +194,18 @@ monitor_readable(void *arg, int fd, uint32_t events)
 
 		if (t->kernel_dirty || r == -ENOBUFS) {
 			t->kernel_dirty = false;
-			tunnel_repair(d, t);
+			/* a link set down took the routes through it along */
+			if (tunnel_repair(d, t) > 0 || r == -ENOBUFS)
+				d->tunnels[t->conn_idx * CGW_TUNNELS].routes_dirty = true;
 		}
+	}
+	for (size_t i = 0; i < d->n_tunnels; i += CGW_TUNNELS) {
+		struct tunnel *t = &d->tunnels[i];
+
+		if (!t->routes_dirty)
+			continue;
+		t->routes_dirty = false;
+		health_static_routes(d, t->conn_idx);
 	}
 }
 

@@ -14,7 +14,7 @@
 struct kernel_monitor {
 	struct mnl_socket *sock;
 	char buf[32768];
-	void (*cb)(void *arg, int ifindex, bool link_gone);
+	void (*cb)(void *arg, const struct kernel_change *c);
 	void *arg;
 };
 
@@ -40,7 +40,8 @@ kernel_monitor_open(int *err)
 	}
 	m->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (!m->sock || mnl_socket_bind(m->sock,
-	    (1u << (RTNLGRP_LINK - 1)) | (1u << (RTNLGRP_IPV4_IFADDR - 1)),
+	    (1u << (RTNLGRP_LINK - 1)) | (1u << (RTNLGRP_IPV4_IFADDR - 1)) |
+	    (1u << (RTNLGRP_IPV4_ROUTE - 1)),
 	    MNL_SOCKET_AUTOPID) < 0) {
 		*err = -errno;
 		return kernel_monitor_free(m);
@@ -54,10 +55,31 @@ kernel_monitor_fd(const struct kernel_monitor *m)
 	return mnl_socket_get_fd(m->sock);
 }
 
+/* A deleted route's destination and output interface (the first next
+ * hop's for a multipath route: cgw's own routes have one). */
+static int
+route_attr(const struct nlattr *a, void *data)
+{
+	struct kernel_change *c = data;
+
+	if (mnl_attr_get_type(a) == RTA_DST && mnl_attr_get_payload_len(a) == 4)
+		memcpy(&c->dst, mnl_attr_get_payload(a), 4);
+	else if (mnl_attr_get_type(a) == RTA_OIF && mnl_attr_get_payload_len(a) == 4)
+		c->ifindex = (int)mnl_attr_get_u32(a);
+	else if (mnl_attr_get_type(a) == RTA_MULTIPATH && !c->ifindex &&
+	    mnl_attr_get_payload_len(a) >= sizeof(struct rtnexthop)) {
+		const struct rtnexthop *nh = mnl_attr_get_payload(a);
+
+		c->ifindex = nh->rtnh_ifindex;
+	}
+	return MNL_CB_OK;
+}
+
 static int
 on_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct kernel_monitor *m = data;
+	struct kernel_change c = { 0 };
 
 	switch (nlh->nlmsg_type) {
 	case RTM_NEWLINK:
@@ -66,7 +88,9 @@ on_msg(const struct nlmsghdr *nlh, void *data)
 
 		if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
 			return MNL_CB_OK;
-		m->cb(m->arg, ifi->ifi_index, nlh->nlmsg_type == RTM_DELLINK);
+		c.what = KERNEL_CHANGE_LINK;
+		c.ifindex = ifi->ifi_index;
+		c.link_gone = nlh->nlmsg_type == RTM_DELLINK;
 		break;
 	}
 	case RTM_NEWADDR:
@@ -75,18 +99,33 @@ on_msg(const struct nlmsghdr *nlh, void *data)
 
 		if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifa)))
 			return MNL_CB_OK;
-		m->cb(m->arg, (int)ifa->ifa_index, false);
+		c.what = KERNEL_CHANGE_ADDR;
+		c.ifindex = (int)ifa->ifa_index;
+		break;
+	}
+	case RTM_DELROUTE: {
+		const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+		if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) ||
+		    rtm->rtm_family != AF_INET || rtm->rtm_table != RT_TABLE_MAIN ||
+		    rtm->rtm_dst_len > 32)
+			return MNL_CB_OK;
+		c.what = KERNEL_CHANGE_ROUTE_DEL;
+		c.plen = rtm->rtm_dst_len;
+		c.protocol = rtm->rtm_protocol;
+		mnl_attr_parse(nlh, sizeof(*rtm), route_attr, &c);
 		break;
 	}
 	default:
-		break;
+		return MNL_CB_OK;
 	}
+	m->cb(m->arg, &c);
 	return MNL_CB_OK;
 }
 
 int
 kernel_monitor_read(struct kernel_monitor *m,
-    void (*cb)(void *arg, int ifindex, bool link_gone), void *arg)
+    void (*cb)(void *arg, const struct kernel_change *c), void *arg)
 {
 	m->cb = cb;
 	m->arg = arg;

@@ -234,6 +234,14 @@ struct cgw_msg_bgp_neighbor {
 /* cgwctl show routes: a kernel route through a tunnel, or a prefix cgw
  * announces to AWS over one. */
 enum cgw_route_dir { CGW_ROUTE_TO_AWS = 1, CGW_ROUTE_ADVERTISED };
+/* An advertised prefix as bgpd's adj-rib-out has it, against the model. */
+enum cgw_route_bgpd {
+	CGW_BGPD_NONE,			/* to-aws lines */
+	CGW_BGPD_SENT,			/* bgpd advertises it, as it should */
+	CGW_BGPD_NOT_SENT,		/* it should, bgpd does not */
+	CGW_BGPD_UNEXPECTED,		/* bgpd advertises what cgw never asked */
+	CGW_BGPD_UNREAD,		/* bgpd could not be asked: the model's */
+};
 struct cgw_msg_route {
 	uint32_t dir;			/* enum cgw_route_dir */
 	uint32_t prefix;		/* network order */
@@ -244,6 +252,7 @@ struct cgw_msg_route {
 	char protocol[16];		/* kernel's: "bgp", "cgw" (static)... */
 	uint32_t metric;
 	uint32_t ecmp;			/* one of several next hops */
+	uint32_t bgpd;			/* advertised: enum cgw_route_bgpd */
 };
 
 /* cgwctl diagnose: one per cause found (a tunnel with none gets "ok"). */

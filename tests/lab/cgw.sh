@@ -138,6 +138,13 @@ gw_stop() {
 cgw_field() { # cgw_field N COLUMN
 	cgw_ctl -t show tunnels 2>/dev/null | awk -F'\t' -v n="$1" -v c="$2" '$2 == n { print $c; exit }'
 }
+# cgw_advertised PREFIX [BGPD]: over how many tunnels show routes lists
+# PREFIX as advertised (with BGPD: as bgpd's adj-rib-out has it, column 9:
+# sent, not-sent, unexpected, unread)
+cgw_advertised() {
+	cgw_ctl -t show routes 2>/dev/null | awk -F'\t' -v p="$1" -v s="${2:-}" \
+		'$1 == "advertised" && $2 == p && (s == "" || $9 == s)' | wc -l
+}
 # cgw_diag N: the cause keys `cgwctl diagnose N` names, space-separated
 cgw_diag() { cgw_ctl -t diagnose "$1" 2>/dev/null | awk -F'\t' '{ printf "%s ", $4 }'; }
 # cgw_wait_diag SECONDS N KEY: until diagnose names KEY for tunnel N

@@ -59,8 +59,11 @@ done | sort >"$LAB_RUN/routes.kernel"
 [ -s "$LAB_RUN/routes.kernel" ] && diff "$LAB_RUN/routes.kernel" "$LAB_RUN/routes.cgwctl" >&2 ||
 	lab_fail "show routes differs from the kernel's table (above)"
 grep -q "^$VPC_NET " "$LAB_RUN/routes.cgwctl" || lab_fail "show routes has no route to $VPC_NET"
-[ "$(cgw_ctl -t show routes | awk -F'\t' -v p="$ONPREM_NET" '$1 == "advertised" && $2 == p' | wc -l)" = 2 ] ||
-	lab_fail "show routes does not say $ONPREM_NET is advertised on both tunnels"
+# ... and the advertised lines are bgpd's: sent, as configured, on both
+[ "$(cgw_advertised "$ONPREM_NET" sent)" = 2 ] ||
+	lab_fail "show routes does not say bgpd sends $ONPREM_NET on both tunnels"
+[ "$(cgw_ctl -t show routes | awk -F'\t' '$1 == "advertised" && $9 != "sent"' | wc -l)" = 0 ] ||
+	lab_fail "show routes: bgpd's adj-rib-out differs from the configuration on a healthy lab"
 [ "$(cgw_ctl -t show bgp | awk -F'\t' '$6 == "Established" && $8 >= 1' | wc -l)" = 2 ] ||
 	lab_fail "show bgp does not show two Established sessions with routes"
 # a healthy lab: diagnose says ok for both, and exits 0

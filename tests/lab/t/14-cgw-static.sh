@@ -4,6 +4,8 @@
 # VPC through ESP; when that tunnel's path is cut cgwd moves the route to
 # the other tunnel within seconds (the return path follows when AWS's own
 # dead peer detection notices: nothing on our side can speed that up).
+# cgwd's route is its own to keep: deleted by hand, or flushed by the kernel
+# with the tunnel's link set down by hand, it is back within 2 s.
 LAB_GATEWAY=cgw
 . "$LAB_DIR/scenario.sh"
 lab_scenario_begin
@@ -32,4 +34,18 @@ other=$((3 - via))
 lab_wait 10 "VPC route moved to tunnel $other" eval \
 	"ip -n cgw route show $VPC_NET | grep -q 'cgw-[a-z0-9]*-$other'" || lab_fail "the route did not move"
 lab_timing route_moved_s "$(lab_since "$t0")"
+
+# someone deletes cgwd's route, then sets its tunnel's link down
+dev=$(ip -n cgw route show "$VPC_NET" | grep -o 'dev cgw-[a-z0-9]*-[12]' | cut -d' ' -f2)
+t0=$(lab_us)
+ip -n cgw route del "$VPC_NET" || lab_fail "ip route del $VPC_NET"
+lab_wait 2 "route to $VPC_NET put back" eval "ip -n cgw route show $VPC_NET | grep -q 'dev $dev proto 185'" ||
+	lab_fail "cgwd did not put back its route to $VPC_NET: $(ip -n cgw route show "$VPC_NET")"
+lab_timing repair_route_del_s "$(lab_since "$t0")"
+t0=$(lab_us)
+ip -n cgw link set "$dev" down || lab_fail "ip link set $dev down"
+lab_wait 2 "$dev up, with the route to $VPC_NET" eval \
+	"ip -n cgw route show $VPC_NET | grep -q 'dev $dev proto 185'" ||
+	lab_fail "after $dev was set down: $(ip -n cgw link show "$dev"; ip -n cgw route show "$VPC_NET")"
+lab_timing repair_link_down_route_s "$(lab_since "$t0")"
 lab_timing scenario_total "$(lab_since "$LAB_T0")"

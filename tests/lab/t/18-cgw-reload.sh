@@ -14,7 +14,9 @@
 #      it again, both sessions come back;
 #   6. an operator's BGP instance of another AS in the way: bgpd refuses
 #      cgw's, diagnose says bgp-config-refused with the command and the
-#      answer; with it gone, cgw's configuration comes back by itself.
+#      answer, show routes says bgpd does not send the on-prem prefix;
+#      with it gone, cgw's configuration comes back by itself.
+# show routes' advertised lines (bgpd's adj-rib-out) follow each step.
 LAB_GATEWAY=cgw
 . "$LAB_DIR/scenario.sh"
 lab_scenario_begin
@@ -55,6 +57,8 @@ reload
 lab_wait 30 "VGW receives $extra over both tunnels" eval '[ "$(vgw_paths $extra)" = 2 ]' ||
 	lab_fail "VGW has $(vgw_paths $extra) paths to $extra"
 lab_timing reload_add_prefix_s "$(lab_since "$t0")"
+[ "$(cgw_advertised $extra sent)" = 2 ] ||
+	lab_fail "show routes does not say bgpd sends $extra on both tunnels: $(cgw_ctl show routes)"
 
 # 2. remove it again
 sed -i "\|^[[:space:]]*advertise $extra\$|d" "$CGW_DIR/cgw.conf"
@@ -67,6 +71,7 @@ lab_timing reload_remove_prefix_s "$(lab_since "$t0")"
 left=$(cgw_running | grep -E "10\.5\.(0|128)\.0/1[67]")
 [ -z "$left" ] || lab_fail "left in bgpd after the prefix was removed: $left"
 [ "$(vgw_paths "$ONPREM_NET")" = 2 ] || lab_fail "VGW lost $ONPREM_NET"
+[ "$(cgw_advertised $extra)" = 0 ] || lab_fail "show routes still lists $extra: $(cgw_ctl show routes)"
 lab_sleep 2
 read -r rx lost outage <<<"$(lab_ping_stop)"
 lab_log "two reloads (prefix added, removed): $rx replies, $lost lost, longest gap ${outage}s"
@@ -140,6 +145,10 @@ lab_log "diagnose 1: $(grep -m1 bgp-config-refused <<<"$text")"
 [[ $text == *"router bgp $new"* && $text == *65099* ]] ||
 	lab_fail "diagnose does not quote the refused command and bgpd's answer: $text"
 cgw_ctl show bgp | grep -q "refused" || lab_fail "show bgp does not show the refusal: $(cgw_ctl show bgp)"
+# show routes compares with bgpd: the configured prefix is not sent
+[ "$(cgw_advertised "$ONPREM_NET" not-sent)" = 2 ] ||
+	lab_fail "show routes does not say $ONPREM_NET is not sent on both tunnels: $(cgw_ctl show routes)"
+cgw_ctl show routes | grep "^advertised" | sed 's/^/# /'
 lab_vtysh cgw "$CGW_FRR" -c "configure terminal" -c "no router bgp 65099" -c "end" >/dev/null ||
 	lab_fail "vtysh: removing the operator's instance"
 t0=$(lab_us)
@@ -150,3 +159,5 @@ done
 lab_timing refused_cleared_bgp_up_s "$(lab_since "$t0")"
 lab_wait 30 "diagnose ok again" eval '[[ $(cgw_diag 1) == ok* ]]' ||
 	lab_fail "diagnose after the refusal cleared: $(cgw_diag 1)"
+lab_wait 10 "bgpd sends $ONPREM_NET again" eval '[ "$(cgw_advertised "$ONPREM_NET" sent)" = 2 ]' ||
+	lab_fail "show routes after the refusal cleared: $(cgw_ctl show routes)"
