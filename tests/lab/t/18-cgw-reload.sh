@@ -5,14 +5,19 @@
 #   2. remove it: the VGW loses it, and nothing of it is left in bgpd's
 #      running configuration (networks, prefix-list entries);
 #      traffic over the tunnels loses no ping across both reloads;
-#   3. change the local ASN (and the customer gateway's at AWS): cgw's
+#   3. AWS modifies tunnel 1's options (a new PSK, AES256 in both phases):
+#      tunnel 1 fails and diagnose names the proposal; the operator imports
+#      the new file over the old one and reloads: tunnel 1 is back with
+#      the new options, tunnel 2 keeps its SAs and its BGP session, and no
+#      ping is lost from the reload on;
+#   4. change the local ASN (and the customer gateway's at AWS): cgw's
 #      old BGP instance goes, both sessions come back with the new AS,
 #      and bgpd refused nothing;
-#   4. the operator's own objects in bgpd (a prefix list, a route-map)
+#   5. the operator's own objects in bgpd (a prefix list, a route-map)
 #      are left alone throughout;
-#   5. bgpd killed and started again without cgw's part: cgwd configures
+#   6. bgpd killed and started again without cgw's part: cgwd configures
 #      it again, both sessions come back;
-#   6. an operator's BGP instance of another AS in the way: bgpd refuses
+#   7. an operator's BGP instance of another AS in the way: bgpd refuses
 #      cgw's, diagnose says bgp-config-refused with the command and the
 #      answer, show routes says bgpd does not send the on-prem prefix;
 #      with it gone, cgw's configuration comes back by itself.
@@ -78,7 +83,64 @@ lab_log "two reloads (prefix added, removed): $rx replies, $lost lost, longest g
 lab_timing reload_prefix_lost "$lost"
 [ "$lost" -eq 0 ] || lab_fail "pings lost across reloads that did not touch the tunnels: $lost"
 
-# 3. a new local ASN, at AWS (the customer gateway's) and in cgw
+# 3. AWS modifies tunnel 1's options (Modify VPN tunnel options): a new
+# PSK, AES256 in both phases.  AWS's endpoint restarts with them.
+tjson() { # tjson N EXPR: EXPR of tunnel N's object in show tunnels -j (t)
+	cgw_ctl -j show tunnels | python3 -c 'import json,sys
+t = [x for x in json.load(sys.stdin)["tunnels"] if x["tunnel"] == int(sys.argv[1])][0]
+print(eval(sys.argv[2]))' "$1" "$2"
+}
+modified=$LAB_RUN/aws-modified.json
+newpsk=$(python3 - "$LAB_JSON" "$modified" "$AWS_EP1" <<'PY'
+import json, secrets, string, sys
+d = json.load(open(sys.argv[1]))
+(o,) = [o for o in d["VpnConnections"][0]["Options"]["TunnelOptions"]
+        if o["OutsideIpAddress"] == sys.argv[3]]
+# AWS's rules: 8-64 of letters, digits, . and _, not starting with 0
+o["PreSharedKey"] = "M" + "".join(secrets.choice(string.ascii_letters + string.digits + "._")
+                                  for _ in range(39))
+o["Phase1EncryptionAlgorithms"] = [{"Value": "AES256"}]
+o["Phase2EncryptionAlgorithms"] = [{"Value": "AES256"}]
+json.dump(d, open(sys.argv[2], "w"), indent=1)
+print(o["PreSharedKey"])
+PY
+) && [ -n "$newpsk" ] || lab_fail "modifying tunnel 1's options"
+spi2_before=$(tjson 2 't["child"]["spiIn"]')
+bgp2_up_before=$(tjson 2 't["bgp"]["uptimeSeconds"]')
+lab_render "$modified" || lab_fail "render the modified tunnel"
+vgw_endpoint_restart 1 || lab_fail "AWS endpoint 1 with its new options"
+lab_wait 30 "tunnel 1 down" eval '! gw_tunnel_up 1' || lab_fail "tunnel 1 still up with AWS's options changed"
+cgw_wait_diag 30 1 ike-proposal-mismatch || lab_fail "diagnose does not name the proposal AWS no longer accepts"
+lab_wait 10 "traffic over tunnel 2" nsx onprem-host ping -c 1 -W 1 "$VPC_HOST" ||
+	lab_fail "no traffic over tunnel 2 while tunnel 1 is down"
+# the operator downloads the file again and imports it over the old one
+lab_ping_start onprem-host "$VPC_HOST"
+"$CGWCTL" import -f -o "$CGW_DIR/conn.d" "$modified" >"$LAB_RUN/reimport.out" 2>&1 ||
+	{ sed 's/^/# /' "$LAB_RUN/reimport.out"; lab_fail "cgwctl import -f of the modified file"; }
+grep -q "phase1 encryption aes256" "$conn" || lab_fail "the import did not take AES256"
+t0=$(lab_us)
+reload
+lab_wait 60 "tunnel 1 up with its new options" gw_tunnel_up 1 ||
+	lab_fail "tunnel 1 not back with the new options: $(cgw_ctl diagnose 1 2>&1 | head -3)"
+lab_timing reload_modified_tunnel_up_s "$(lab_since "$t0")"
+lab_wait 60 "BGP 1 Established" gw_bgp_up 1 || lab_fail "BGP 1 not back after the options changed"
+lab_timing reload_modified_bgp_up_s "$(lab_since "$t0")"
+[[ $(tjson 1 't["ike"]["proposal"]') == AES_CBC_256/* && $(tjson 1 't["child"]["proposal"]') == AES_CBC_256/* ]] ||
+	lab_fail "tunnel 1's SAs are not AES256: $(tjson 1 't["ike"]["proposal"], t["child"]["proposal"]')"
+[ "$(tjson 2 't["child"]["spiIn"]')" = "$spi2_before" ] ||
+	lab_fail "tunnel 2's SAs were replaced, though its options did not change"
+(( $(tjson 2 't["bgp"]["uptimeSeconds"]') > bgp2_up_before )) || lab_fail "tunnel 2's BGP session was reset"
+lab_wait 30 "VGW receives $ONPREM_NET over both tunnels" eval '[ "$(vgw_paths "$ONPREM_NET")" = 2 ]' ||
+	lab_fail "VGW has $(vgw_paths "$ONPREM_NET") paths to $ONPREM_NET after the change"
+lab_sleep 2
+read -r rx lost outage <<<"$(lab_ping_stop)"
+lab_log "tunnel 1's options changed: $rx replies, $lost lost from the reload on, longest gap ${outage}s"
+lab_timing reload_modified_lost "$lost"
+[ "$lost" -eq 0 ] || lab_fail "pings lost while tunnel 2 carried the traffic: $lost"
+! grep -qF -e "$newpsk" "$CGW_DIR/cgwd.log" "$LAB_RUN/reimport.out" ||
+	lab_fail "the new PSK is in cgwd's log or in import's output"
+
+# 4. a new local ASN, at AWS (the customer gateway's) and in cgw
 new=$((asn + 10))
 log_at=$(wc -l <"$CGW_DIR/cgwd.log")
 sed -i "s/^\([[:space:]]*local-asn\) $asn\$/\1 $new/" "$CGW_DIR/cgw.conf" "$conn"
@@ -104,12 +166,12 @@ lab_wait 30 "VGW's path to on-prem has AS path $new" eval \
 	'vgw_vtysh -c "show bgp ipv4 unicast $ONPREM_NET json" | grep -q "\"string\":\"$new\""' ||
 	lab_fail "the VGW does not see AS $new"
 
-# 4. the operator's objects survived all of it
+# 5. the operator's objects survived all of it
 grep -q "^ip prefix-list OFFICE seq 5 permit 192.168.7.0/24" <<<"$running" &&
 	grep -q "^route-map OFFICE permit 10" <<<"$running" ||
 	lab_fail "the operator's own prefix list or route-map is gone"
 
-# 5. bgpd killed and started again empty (as FRR's unit would restart it
+# 6. bgpd killed and started again empty (as FRR's unit would restart it
 # from a saved configuration without cgw's part): cgwd configures it again
 gw_kill bgpd || lab_fail "kill bgpd"
 lab_wait 10 "bgpd gone" eval '! kill -0 "$(cat "$CGW_FRR/bgpd.pid")" 2>/dev/null' || lab_fail "bgpd did not die"
@@ -131,7 +193,7 @@ grep -q "^router bgp $new\$" <<<"$running" || lab_fail "cgw's configuration is n
 diag=$(cgw_diag 1)
 [[ $diag == ok* ]] || lab_fail "diagnose after the reloads: $diag"
 
-# 6. an operator's own BGP instance in the way (cgw's removed by hand, one
+# 7. an operator's own BGP instance in the way (cgw's removed by hand, one
 # of another AS configured): bgpd refuses cgw's "router bgp".  That is this
 # box's fault, not AWS's: diagnose and show bgp say which command bgpd
 # refused and why; with the operator's instance gone, cgw's configuration
