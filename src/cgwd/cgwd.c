@@ -26,17 +26,20 @@
 #define DEFAULT_CONF CGW_CONFDIR "/cgw.conf"
 
 #define DEFAULT_RUNDIR "/run/cgw"
+#define DEFAULT_STATEDIR CGW_STATEDIR
 #define DEFAULT_CHARON "/usr/lib/ipsec/charon"
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: cgwd [-dnv] [-B vtydir|none] [-c charon|none] [-f file] [-P plugin.so] [-r rundir]\n"
+	fprintf(stderr, "usage: cgwd [-dnv] [-B vtydir|none] [-c charon|none] [-f file] [-P plugin.so] [-r rundir] [-S statedir]\n"
 	    "  -f file    configuration (default " DEFAULT_CONF ")\n"
 	    "  -n         check the configuration and exit\n"
 	    "  -v         with -n: print the canonical configuration\n"
 	    "  -d         debug logging (cgwd always runs in the foreground)\n"
 	    "  -r dir     sockets and charon's generated configuration (default " DEFAULT_RUNDIR ")\n"
+	    "  -S dir     what outlives a reboot: the configuration a reload --confirm\n"
+	    "             goes back to (default " DEFAULT_STATEDIR ")\n"
 	    "  -c path    the charon to start, or none to use one started elsewhere\n"
 	    "             (default " DEFAULT_CHARON ")\n"
 	    "  -B dir     FRR's vty socket directory (a private FRR; default FRR's own),\n"
@@ -135,6 +138,15 @@ run(struct cgwd *d)
 
 	if (check_config(d->conf_path, 0, &d->conf) != 0)
 		return 1;
+	/* An unconfirmed reload whose time ran out while cgwd was not running
+	 * (the box rebooted, cgwd was stopped): the previous configuration,
+	 * before anything of this one is applied. */
+	if (confirm_expired_at_start(d)) {
+		cgw_conf_free(d->conf);
+		d->conf = NULL;
+		if (check_config(d->conf_path, 0, &d->conf) != 0)
+			return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if (mkdir(d->run_dir, 0755) < 0 && errno != EEXIST)
 		fatalx("cannot create %s: %s", d->run_dir, strerror(errno));
@@ -186,10 +198,11 @@ int
 main(int argc, char **argv)
 {
 	struct cgwd d = { .conf_path = DEFAULT_CONF, .run_dir = DEFAULT_RUNDIR,
+	    .state_dir = DEFAULT_STATEDIR,
 	    .charon_path = DEFAULT_CHARON, .plugin_fd = -1, .argv = argv };
 	int ch, noaction = 0, verbose = 0;
 
-	while ((ch = getopt(argc, argv, "B:c:df:nP:r:v")) != -1) {
+	while ((ch = getopt(argc, argv, "B:c:df:nP:r:S:v")) != -1) {
 		switch (ch) {
 		case 'B':
 			d.frr_vty_socket = strcmp(optarg, "none") ? optarg : NULL;
@@ -212,6 +225,9 @@ main(int argc, char **argv)
 			break;
 		case 'r':
 			d.run_dir = optarg;
+			break;
+		case 'S':
+			d.state_dir = optarg;
 			break;
 		case 'v':
 			verbose++;

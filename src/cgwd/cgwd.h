@@ -105,6 +105,7 @@ struct cgwd {
 	char **argv;			/* for reload (re-exec) */
 	const char *conf_path;
 	const char *run_dir;		/* sockets, generated strongswan.conf */
+	const char *state_dir;		/* kept across reboots (confirm.c) */
 	const char *plugin_path;	/* LD_PRELOADed into charon (tests) */
 	const char *charon_path;	/* NULL = do not start charon */
 	bool debug;
@@ -221,6 +222,9 @@ void confirm_snapshot(struct cgwd *d);
 void confirm_snapshot_free(struct cgwd *d);
 int confirm_arm(struct cgwd *d, unsigned int secs);
 void confirm_load(struct cgwd *d);
+/* At start: a pending confirm's deadline passed while cgwd was not
+ * running; true when the previous files are back (parse them again). */
+bool confirm_expired_at_start(struct cgwd *d);
 int confirm_accept(struct cgwd *d);
 bool confirm_pending(const struct cgwd *d);
 void confirm_tick(struct cgwd *d);

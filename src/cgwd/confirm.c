@@ -6,14 +6,17 @@
  * Junos's `commit confirmed`).  cgwd keeps the files of its configuration
  * as it read them (when a reload comes, the files on disk are the next
  * version already).  `cgwctl reload --confirm SECONDS` writes that copy
- * into the runtime directory (0700, each 0600: they hold PSKs), with the
- * files' paths and modes and a deadline, before cgwd restarts with the
- * new configuration.  `cgwctl confirm`
- * deletes the copy.  If the deadline passes first, the files are put
- * back, files the unconfirmed configuration added are renamed
+ * into the state directory (-S, /var/lib/cgw/confirm: 0700, each file
+ * 0600, they hold PSKs), with the files' paths and modes and a deadline
+ * (wall clock), before cgwd restarts with the new configuration.  `cgwctl
+ * confirm` deletes the copy.  If the deadline passes first, the files are
+ * put back, files the unconfirmed configuration added are renamed
  * FILE.unconfirmed (out of the include globs that end in .conf), and cgwd
- * reloads the previous configuration.  The copy lives in the runtime
- * directory, so it survives the re-execution of a reload, not a reboot.
+ * reloads the previous configuration.  The copy outlives a reboot: a box
+ * that restarts with a change nobody confirmed must not keep it for good
+ * (it may be what cut the way in).  A cgwd that starts after the deadline
+ * puts the previous configuration back before it applies anything; one
+ * that starts before it counts down the rest.
  */
 #include "cgwd/cgwd.h"
 
@@ -32,7 +35,7 @@
 static char *
 confirm_path(const struct cgwd *d, const char *name)
 {
-	return xasprintf("%s/confirm%s%s", d->run_dir, name ? "/" : "",
+	return xasprintf("%s/confirm%s%s", d->state_dir, name ? "/" : "",
 	    name ? name : "");
 }
 
@@ -171,7 +174,8 @@ confirm_arm(struct cgwd *d, unsigned int secs)
 	/* A second reload before the confirm: the way back stays the last
 	 * confirmed configuration, the clock starts again. */
 	if (!was_pending) {
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		if ((mkdir(d->state_dir, 0700) < 0 && errno != EEXIST) ||
+		    (mkdir(dir, 0700) < 0 && errno != EEXIST)) {
 			r = log_errno(LOG_CFG, -errno, "%s", dir);
 			goto out;
 		}
@@ -225,8 +229,9 @@ out:
 	return r;
 }
 
-void
-confirm_load(struct cgwd *d)
+/* The deadline of a pending confirm, 0 if none. */
+static time_t
+read_deadline(const struct cgwd *d)
 {
 	char *p = confirm_path(d, "deadline");
 	FILE *f = fopen(p, "re");
@@ -234,11 +239,19 @@ confirm_load(struct cgwd *d)
 
 	free(p);
 	if (!f)
-		return;
+		return 0;
 	if (fscanf(f, "%lld", &t) != 1)
 		t = 0;
 	fclose(f);
-	d->confirm_deadline = (time_t)t;
+	return (time_t)t;
+}
+
+void
+confirm_load(struct cgwd *d)
+{
+	time_t t = read_deadline(d);
+
+	d->confirm_deadline = t;
 	if (t)
 		log_warn(LOG_CFG, "this configuration is not confirmed: "
 		    "`cgwctl confirm` within %lld s, or the previous one comes back",
@@ -275,18 +288,15 @@ in_manifest(const char *manifest, const char *path)
 	return found;
 }
 
-/* The deadline passed: the kept files back, then a reload of them. */
-void
-confirm_tick(struct cgwd *d)
+/* The kept files back, over the unconfirmed ones (d->conf's); the copy
+ * goes.  Returns 0, or <0 if something could not be restored. */
+static int
+restore_previous(struct cgwd *d)
 {
 	char *dir, *manifest, line[4096];
 	FILE *f;
 	int bad = 0;
 
-	if (!confirm_pending(d) || time(NULL) < d->confirm_deadline)
-		return;
-	log_warn(LOG_CFG, "the reload was not confirmed in time: going back to "
-	    "the previous configuration");
 	dir = confirm_path(d, NULL);
 	manifest = confirm_path(d, "manifest");
 	/* What the unconfirmed configuration added goes out of the way. */
@@ -324,11 +334,35 @@ confirm_tick(struct cgwd *d)
 	free(manifest);
 	free(dir);
 	remove_copy(d);
-	if (bad) {
+	if (bad)
 		log_warn(LOG_CFG, "the previous configuration could not be "
 		    "restored completely: staying with this one");
+	return bad;
+}
+
+bool
+confirm_expired_at_start(struct cgwd *d)
+{
+	time_t t = read_deadline(d);
+
+	if (!t || time(NULL) < t)
+		return false;
+	log_warn(LOG_CFG, "a reload was not confirmed before its deadline, "
+	    "%lld s ago, while cgwd was not running: going back to the "
+	    "previous configuration", (long long)(time(NULL) - t));
+	return restore_previous(d) == 0;
+}
+
+/* The deadline passed: the kept files back, then a reload of them. */
+void
+confirm_tick(struct cgwd *d)
+{
+	if (!confirm_pending(d) || time(NULL) < d->confirm_deadline)
 		return;
-	}
+	log_warn(LOG_CFG, "the reload was not confirmed in time: going back to "
+	    "the previous configuration");
+	if (restore_previous(d) < 0)
+		return;
 	d->reload_requested = true;
 	d->quit = true;		/* the loop ends; run() re-executes */
 }

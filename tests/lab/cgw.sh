@@ -64,7 +64,7 @@ cgw_start_daemon() {
 	[ -e "$CGW_DIR/charon.pid" ] || : >"$CGW_DIR/charon.pid"
 	[ -e /run/charon.pid ] || : >/run/charon.pid
 	ip netns exec cgw /bin/sh -c 'mount --bind "$1/charon.pid" /run/charon.pid || exit 1
-		exec "$2" -d -f "$1/cgw.conf" -r "$1/run" -P "$3" -B "$4"' sh \
+		exec "$2" -d -f "$1/cgw.conf" -r "$1/run" -S "$1/state" -P "$3" -B "$4"' sh \
 		"$CGW_DIR" "$CGWD" "$CGW_PLUGIN" "$([ "$CGW_ROUTING" = bgp ] && echo "$CGW_FRR" || echo none)" \
 		>>"$CGW_DIR/cgwd.log" 2>&1 </dev/null &
 	pid=$!
@@ -131,6 +131,29 @@ gw_stop() {
 	nsx cgw nft delete table inet cgw 2>/dev/null
 	return 0
 }
+
+# cgw_power_off: what a power cut takes from the box: cgwd, charon and FRR
+# killed, cgw's interfaces, SAs and policies, its nftables table and the
+# runtime directory (tmpfs) gone.  The configuration and the state
+# directory stay.  cgw_power_on: FRR empty, then cgwd, as at boot.
+cgw_power_off() {
+	local f pid
+	for f in cgwd.realpid charon.pid; do
+		pid=$(cat "$CGW_DIR/$f" 2>/dev/null)
+		lab_pid_alive "$pid" || continue
+		kill -KILL "$pid"
+		lab_wait 5 "$f exits" eval "! kill -0 $pid" || return 1
+	done
+	: >"$CGW_DIR/charon.pid"
+	[ "${CGW_ROUTING:-}" = bgp ] && lab_frr_stop "$CGW_FRR" bgpd zebra
+	for l in $(ip -n cgw -o link show type xfrm 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
+		ip -n cgw link del "$l" || return 1
+	done
+	ip -n cgw xfrm state flush && ip -n cgw xfrm policy flush || return 1
+	nsx cgw nft delete table inet cgw 2>/dev/null
+	rm -rf "$CGW_DIR/run" && mkdir -p "$CGW_DIR/run"
+}
+cgw_power_on() { cgw_frr_start && cgw_start_daemon; }
 
 # cgwctl -t columns: connection tunnel interface outside-ip inside-cidr
 # status last-change ike child bytes-in bytes-out packets-in packets-out bgp

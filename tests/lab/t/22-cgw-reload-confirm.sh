@@ -2,7 +2,10 @@
 # 22-cgw-reload-confirm: `cgwctl reload --confirm 30` with a change that
 # breaks tunnel 1 (a wrong PSK), never confirmed: the previous
 # configuration comes back by itself and both tunnels are UP within 35 s
-# of the reload.  Then a change that is confirmed stays.
+# of the reload.  Then a change that is confirmed stays.  Last, a power cut
+# inside the window of an unconfirmed change that breaks tunnel 1, the box
+# back after the deadline: cgwd puts the previous configuration back before
+# it applies anything, and both tunnels come UP.
 LAB_GATEWAY=cgw
 . "$LAB_DIR/scenario.sh"
 lab_scenario_begin
@@ -49,3 +52,28 @@ lab_sleep 10
 cmp -s "$CGW_DIR/cgw.conf" "$LAB_RUN/cgw.conf.new" || lab_fail "a confirmed configuration was undone"
 [ "$(grep -c "not confirmed in time" "$CGW_DIR/cgwd.log")" = 1 ] || lab_fail "a second rollback"
 gw_tunnel_up 1 && gw_tunnel_up 2 || lab_fail "tunnels down after a confirmed reload"
+
+# a power cut inside the window; the box is back after the deadline
+cp "$conn" "$LAB_RUN/conn.before2"
+sed -i '0,/psk "[^"]*"/s//psk "Wrong_psk_12345"/' "$conn"
+cgw_ctl reload --confirm 8 >/dev/null || lab_fail "reload --confirm 8"
+lab_wait 25 "tunnel 1 refused with the wrong PSK" eval '[[ $(cgw_diag 1) == psk-mismatch* ]]' ||
+	lab_fail "the wrong PSK never took effect: $(cgw_diag 1)"
+cgw_power_off || lab_fail "power off"
+[ -s "$CGW_DIR/state/confirm/deadline" ] || lab_fail "no confirm state in the state directory"
+lab_wait 10 "the deadline passed with the box off" eval '(( $(date +%s) > $(cat "$CGW_DIR/state/confirm/deadline") ))' ||
+	lab_fail "the deadline in the state directory is not within 8 s"
+log_at=$(wc -l <"$CGW_DIR/cgwd.log")
+t0=$(lab_us)
+cgw_power_on || lab_fail "power on"
+lab_wait 60 "both tunnels UP after the boot" eval 'gw_tunnel_up 1 && gw_tunnel_up 2' ||
+	lab_fail "not both UP after the boot: $(cgw_diag 1)"
+lab_timing reboot_rollback_both_up_s "$(lab_since "$t0")"
+cmp -s "$conn" "$LAB_RUN/conn.before2" || lab_fail "after the boot the connection file is not the previous one"
+[ "$(stat -c %a "$conn")" = 600 ] || lab_fail "the restored file is mode $(stat -c %a "$conn")"
+tail -n +"$((log_at + 1))" "$CGW_DIR/cgwd.log" | grep -q "not confirmed before its deadline" ||
+	lab_fail "cgwd did not log the rollback at its start"
+! tail -n +"$((log_at + 1))" "$CGW_DIR/cgwd.log" | grep -q "psk-mismatch\|authentication failed" ||
+	lab_fail "the unconfirmed configuration was applied at the boot"
+[ ! -e "$CGW_DIR/state/confirm" ] || lab_fail "the confirm state outlived the rollback"
+lab_timing scenario_total "$(lab_since "$LAB_T0")"
