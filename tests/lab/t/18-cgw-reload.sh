@@ -5,7 +5,12 @@
 #   2. remove it: the VGW loses it, and nothing of it is left in bgpd's
 #      running configuration (networks, prefix-list entries);
 #      traffic over the tunnels loses no ping across both reloads;
-#   3. AWS modifies tunnel 1's options (a new PSK, AES256 in both phases):
+#   3. add a second connection (its AWS side never answers), then remove
+#      it: cgwd creates its interfaces, tunnels and BGP neighbors, and takes
+#      them out again; afterwards cgw's kernel objects and bgpd's running
+#      configuration are what they were before, and the first connection
+#      loses no ping;
+#   3b. AWS modifies tunnel 1's options (a new PSK, AES256 in both phases):
 #      tunnel 1 fails and diagnose names the proposal; the operator imports
 #      the new file over the old one and reloads: tunnel 1 is back with
 #      the new options, tunnel 2 keeps its SAs and its BGP session, and no
@@ -83,7 +88,52 @@ lab_log "two reloads (prefix added, removed): $rx replies, $lost lost, longest g
 lab_timing reload_prefix_lost "$lost"
 [ "$lost" -eq 0 ] || lab_fail "pings lost across reloads that did not touch the tunnels: $lost"
 
-# 3. AWS modifies tunnel 1's options (Modify VPN tunnel options): a new
+# 3. a second connection, added and removed again.  Its endpoints
+# (198.51.100.20, 203.0.113.20) do not exist: its tunnels stay down, which
+# is enough to see every object it brings go again.
+cgw_kernel_state() {	# cgw's kernel objects, as text to compare
+	ip -n cgw -br link show type xfrm
+	ip -n cgw -br addr show
+	ip -n cgw route show table all | grep -v '^local \|^broadcast \|^multicast '
+	ip -n cgw xfrm policy | grep -E '^src |if_id|tmpl'
+	ip -n cgw xfrm state | grep -E '^src |proto esp'
+	nsx cgw nft list table inet cgw
+}
+kernel_before=$(cgw_kernel_state) running_before=$(cgw_running)
+for b in 252 253 254; do	# inside /30s the first connection does not have
+	grep -q "inside 169\.254\.$b\.[04]/30" "$conn" || break
+done
+"$LAB_DIR/awsgen" --cgw-ip "$CGW_OUTSIDE" --aws-ip 198.51.100.20 --aws-ip 203.0.113.20 --lab \
+	--inside-cidr "169.254.$b.0/30" --inside-cidr "169.254.$b.4/30" \
+	--json "$LAB_RUN/aws2.json" >/dev/null || lab_fail "awsgen for a second connection"
+lab_ping_start onprem-host "$VPC_HOST"
+"$CGWCTL" import -o "$CGW_DIR/conn.d" "$LAB_RUN/aws2.json" >"$LAB_RUN/import2.out" 2>&1 ||
+	{ sed 's/^/# /' "$LAB_RUN/import2.out"; lab_fail "cgwctl import of the second connection"; }
+conn2=$(ls "$CGW_DIR"/conn.d/*.conf | grep -vxF "$conn")
+[ -f "$conn2" ] || lab_fail "no second connection file"
+reload
+lab_wait 30 "four tunnels in show tunnels" eval '[ "$(cgw_ctl -t show tunnels | wc -l)" = 4 ]' ||
+	lab_fail "show tunnels after adding a connection: $(cgw_ctl show tunnels)"
+[ "$(ip -n cgw -o link show type xfrm | wc -l)" = 4 ] || lab_fail "no interfaces for the second connection"
+lab_wait 30 "bgpd has the second connection's neighbors" eval \
+	'cgw_running | grep -q "neighbor 169.254.$b.1 remote-as" && cgw_running | grep -q "neighbor 169.254.$b.5 remote-as"' ||
+	lab_fail "bgpd has no neighbors for the second connection"
+gw_tunnel_up 1 && gw_tunnel_up 2 || lab_fail "the first connection's tunnels went down"
+rm -f "$conn2"
+reload
+lab_wait 30 "two tunnels in show tunnels" eval '[ "$(cgw_ctl -t show tunnels | wc -l)" = 2 ]' ||
+	lab_fail "show tunnels after removing the connection: $(cgw_ctl show tunnels)"
+lab_wait 30 "bgpd as before the second connection" eval '[ "$(cgw_running)" = "$running_before" ]' ||
+	lab_fail "bgpd's configuration differs from before the second connection: $(diff <(echo "$running_before") <(cgw_running) | head -20)"
+lab_wait 10 "cgw's kernel objects as before" eval '[ "$(cgw_kernel_state)" = "$kernel_before" ]' ||
+	lab_fail "left in the kernel by the removed connection: $(diff <(echo "$kernel_before") <(cgw_kernel_state) | head -20)"
+lab_sleep 1
+read -r rx lost outage <<<"$(lab_ping_stop)"
+lab_log "a second connection added and removed: $rx replies, $lost lost, longest gap ${outage}s"
+lab_timing reload_second_conn_lost "$lost"
+[ "$lost" -eq 0 ] || lab_fail "pings lost on the first connection while a second came and went: $lost"
+
+# 3b. AWS modifies tunnel 1's options (Modify VPN tunnel options): a new
 # PSK, AES256 in both phases.  AWS's endpoint restarts with them.
 tjson() { # tjson N EXPR: EXPR of tunnel N's object in show tunnels -j (t)
 	cgw_ctl -j show tunnels | python3 -c 'import json,sys
