@@ -126,6 +126,7 @@ on_tick(void *arg)
 	charon_proc_tick(d);
 	confirm_tick(d);
 	charon_keep_up(d);
+	tunnels_retry_refused(d);
 	frr_tick(d);
 	sd_notify(0, "WATCHDOG=1");
 }

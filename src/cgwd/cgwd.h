@@ -96,6 +96,10 @@ struct tunnel {
 		time_t ipsec_up_at, bgp_down_at;
 		char bgp_reset[48], bgp_code[8], bgp_reason[96];
 		time_t bgp_cleared_at;	/* frr.c: last unsticking clear */
+		/* the kernel refused a change of cgw's ("" = none since) */
+		char kernel_op[96];
+		int kernel_err;		/* -errno */
+		bool outside_if_missing;
 	} diag;
 };
 
@@ -215,6 +219,11 @@ void health_frr_applied(struct cgwd *d, unsigned int gen);
 /* The tunnel's interface was created anew: probe through the new one. */
 void health_probe_reset(struct cgwd *d, struct tunnel *t);
 void health_static_routes(struct cgwd *d, size_t conn_idx);
+/* The kernel answered a change to t's objects: r < 0 is kept (op says
+ * what was refused) for show and diagnose, r >= 0 clears it. */
+void tunnel_kernel_answer(struct cgwd *d, struct tunnel *t, int r,
+    const char *op);
+void tunnels_retry_refused(struct cgwd *d);
 void tunnel_sync_link(struct cgwd *d, struct tunnel *t);
 
 /* confirm.c: reload --confirm */

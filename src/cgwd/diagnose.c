@@ -37,6 +37,7 @@ static const char *const keys[DIAG_CAUSE_MAX] = {
 	[DIAG_ESP_BLOCKED] = "esp-blocked",
 	[DIAG_PROBES_FILTERED] = "probes-filtered",
 	[DIAG_BGP_REFUSED] = "bgp-config-refused",
+	[DIAG_KERNEL_REFUSED] = "kernel-refused",
 	[DIAG_PATH_DOWN] = "path-down",
 	[DIAG_MTU] = "mtu",
 	[DIAG_BGP_ASN] = "bgp-asn-mismatch",
@@ -348,6 +349,23 @@ diag_evaluate(const struct diag_facts *f, struct diag_finding *out, int max)
 
 	if (max <= 0)
 		return 0;
+	/* cgw's own objects in the kernel come first: without them nothing
+	 * else can work, and the fix is on this box */
+	if (f->kernel_op[0] && f->outside_if_missing)
+		add(&fs, DIAG_KERNEL_REFUSED, DIAG_FAULT, "tunnel %u: the kernel "
+		    "has no interface %s (cgw.conf's outside-interface), so cgw "
+		    "cannot %s; the fault is on this box, not at AWS: set "
+		    "outside-interface to the interface that holds %s (was it "
+		    "renamed?) and run cgwctl reload", f->index, f->outside_if,
+		    f->kernel_op, f->cgw_outside);
+	else if (f->kernel_op[0])
+		add(&fs, DIAG_KERNEL_REFUSED, DIAG_FAULT, "tunnel %u: the kernel "
+		    "refused to %s (%s); the fault is on this box, not at AWS: "
+		    "look for what else changes cgw's interfaces and routes "
+		    "(another tool, a hand-made change); cgw tries again every "
+		    "second", f->index, f->kernel_op, f->kernel_error);
+	if (fs.n)
+		return fs.n;	/* what follows from it would only mislead */
 	if (!f->child_up) {
 		if (!ike_failed(f, &fs))
 			add(&fs, DIAG_IPSEC_DOWN, DIAG_FAULT, "tunnel %u: IPsec "

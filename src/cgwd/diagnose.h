@@ -38,6 +38,7 @@ enum diag_cause {
 	DIAG_IPSEC_DOWN,	/* ipsec-down: down, no cause seen yet */
 	DIAG_PROBES_FILTERED,	/* probes-filtered: only ICMP fails */
 	DIAG_BGP_REFUSED,	/* bgp-config-refused: bgpd refused cgw's */
+	DIAG_KERNEL_REFUSED,	/* kernel-refused: the kernel refused cgw's */
 	DIAG_CAUSE_MAX
 };
 
@@ -92,6 +93,13 @@ struct diag_facts {
 	uint32_t routes_sent;
 	/* bgpd's last refusal of a command of cgw's ("" = none) */
 	char frr_refused_cmd[96], frr_refused[128];
+
+	/* the kernel's last refusal of a change of cgw's to this tunnel's
+	 * objects ("" = none, or put right since) */
+	char kernel_op[96];		/* e.g. "create interface cgw-1a2b3c-1" */
+	char kernel_error[64];		/* strerror */
+	char outside_if[16];		/* cgw.conf's outside-interface... */
+	bool outside_if_missing;	/* ...which the kernel does not have */
 };
 
 struct diag_finding {

@@ -80,6 +80,14 @@ tunnel_diag_facts(struct cgwd *d, const struct tunnel *t,
 	    t->diag.bgp_reason);
 	f->bgp_read_ms = t->bgp_read_ms;
 	f->routes_sent = t->routes_sent;
+	if (t->diag.kernel_op[0]) {
+		snprintf(f->kernel_op, sizeof(f->kernel_op), "%s", t->diag.kernel_op);
+		snprintf(f->kernel_error, sizeof(f->kernel_error), "%s",
+		    strerror(-t->diag.kernel_err));
+		snprintf(f->outside_if, sizeof(f->outside_if), "%s",
+		    d->conf->box.outside_interface ? d->conf->box.outside_interface : "");
+		f->outside_if_missing = t->diag.outside_if_missing;
+	}
 	if (d->frr_refused.at) {
 		snprintf(f->frr_refused_cmd, sizeof(f->frr_refused_cmd), "%s",
 		    d->frr_refused.cmd);

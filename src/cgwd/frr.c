@@ -648,12 +648,12 @@ frr_read_advertised(struct cgwd *d)
 	size_t len = 0;
 	FILE *f;
 
+	if (sess.adv_pending)
+		return 0;	/* one on its way answers this one too */
 	for (size_t i = 0; i < d->n_tunnels; i++)
 		d->tunnels[i].adj_out_read = false;
 	if (!d->frr_enabled || (sess.pid <= 0 && session_open(d) < 0))
 		return -1;
-	if (sess.adv_pending)
-		return 0;	/* one on its way answers this one too */
 	f = open_memstream(&text, &len);
 	for (size_t i = 0; i < d->n_tunnels; i++)
 		if (d->tunnels[i].conn->routing == CGW_ROUTING_BGP)

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/cgw_msg.h"
 #include "lib/xalloc.h"
 
 void
@@ -102,4 +103,28 @@ frr_adj_has(const struct frr_adj_out *out, const struct cgw_prefix *p)
 		if (cgw_prefix_equal(&out->prefixes[i], p))
 			return true;
 	return false;
+}
+
+size_t
+frr_adj_compare(const struct cgw_prefix *want, size_t n_want,
+    const struct frr_adj_out *adj, struct frr_adj_line *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < n_want; i++) {
+		out[n].prefix = want[i];
+		out[n++].bgpd = !adj ? CGW_BGPD_UNREAD :
+		    frr_adj_has(adj, &want[i]) ? CGW_BGPD_SENT : CGW_BGPD_NOT_SENT;
+	}
+	for (size_t i = 0; adj && i < adj->n; i++) {
+		bool wanted = false;
+
+		for (size_t k = 0; k < n_want && !wanted; k++)
+			wanted = cgw_prefix_equal(&want[k], &adj->prefixes[i]);
+		if (!wanted) {
+			out[n].prefix = adj->prefixes[i];
+			out[n++].bgpd = CGW_BGPD_UNEXPECTED;
+		}
+	}
+	return n;
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/addr.h"
 
@@ -32,5 +33,18 @@ int frr_adj_parse(const char *text, struct frr_adj_out *out);
 void frr_adj_clear(struct frr_adj_out *out);
 /* Whether p is among what bgpd advertises. */
 bool frr_adj_has(const struct frr_adj_out *out, const struct cgw_prefix *p);
+
+/* One advertised line of show routes: a prefix and what bgpd does with
+ * it (enum cgw_route_bgpd). */
+struct frr_adj_line {
+	struct cgw_prefix prefix;
+	uint32_t bgpd;
+};
+/* What cgw wants advertised (want, in order), each as bgpd has it, then
+ * what bgpd advertises beyond that; adj NULL: bgpd was not read, every
+ * wanted prefix is "unread".  out holds n_want + adj->n lines; returns
+ * how many were written. */
+size_t frr_adj_compare(const struct cgw_prefix *want, size_t n_want,
+    const struct frr_adj_out *adj, struct frr_adj_line *out);
 
 #endif

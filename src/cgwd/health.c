@@ -47,16 +47,17 @@ void
 tunnel_sync_link(struct cgwd *d, struct tunnel *t)
 {
 	bool want = t->child_up && !t->link_hold_down;
+	char op[64];
 	int r;
 
 	if (!t->ifindex || t->link_up == want)
 		return;
 	r = tunnel_if_set_up(d->kernel, t->ifindex, want);
-	if (r < 0) {
-		log_errno(LOG_KNL, r, "%s: set %s %s", t->name, t->conf->ifname,
-		    want ? "up" : "down");
+	snprintf(op, sizeof(op), "set interface %s %s", t->conf->ifname,
+	    want ? "up" : "down");
+	tunnel_kernel_answer(d, t, r, op);
+	if (r < 0)
 		return;
-	}
 	t->link_up = want;
 }
 
@@ -86,11 +87,18 @@ health_static_routes(struct cgwd *d, size_t ci)
 			.metric = 50,
 		};
 		int e = d->kernel->ops->route4_replace(d->kernel, &r);
+		char op[96], a[CGW_ADDRSTRLEN];
 
-		if (e < 0)
-			log_errno(LOG_KNL, e, "%s: route to the VPC via %s",
-			    conn->id, via->conf->ifname);
+		if (e < 0) {
+			snprintf(op, sizeof(op), "route %s/%u via %s",
+			    cgw_addr4_str(r.dst, a), r.plen, via->conf->ifname);
+			tunnel_kernel_answer(d, via, e, op);
+			return;	/* the rest would fail alike: at the retry */
+		}
 	}
+	/* all in: a route refused before, through either tunnel, is not now */
+	for (int k = 0; k < CGW_TUNNELS; k++)
+		tunnel_kernel_answer(d, &pair[k], 0, "route");
 }
 
 static void

@@ -81,8 +81,10 @@ static int
 send_advertised(struct cgwd *d, const struct tunnel *t, int fd, uint32_t seq)
 {
 	const struct cgw_box_conf *box = &d->conf->box;
+	const struct frr_adj_out *adj = t->adj_out_read ? &t->adj_out : NULL;
 	struct cgw_prefix *want;
-	size_t n_want = 0;
+	struct frr_adj_line *lines;
+	size_t n_want = 0, n;
 	int r = 0;
 
 	if (t->conn->routing != CGW_ROUTING_BGP)
@@ -93,19 +95,11 @@ send_advertised(struct cgwd *d, const struct tunnel *t, int fd, uint32_t seq)
 		if (t->pull_return && frr_more_specifics(&box->advertise[i], &want[n_want]))
 			n_want += 2;
 	}
-	for (size_t i = 0; i < n_want && r >= 0; i++)
-		r = send_adv(t, &want[i], !t->adj_out_read ? CGW_BGPD_UNREAD :
-		    frr_adj_has(&t->adj_out, &want[i]) ? CGW_BGPD_SENT :
-		    CGW_BGPD_NOT_SENT, fd, seq);
-	for (size_t i = 0; t->adj_out_read && i < t->adj_out.n && r >= 0; i++) {
-		bool wanted = false;
-
-		for (size_t k = 0; k < n_want && !wanted; k++)
-			wanted = cgw_prefix_equal(&want[k], &t->adj_out.prefixes[i]);
-		if (!wanted)
-			r = send_adv(t, &t->adj_out.prefixes[i], CGW_BGPD_UNEXPECTED,
-			    fd, seq);
-	}
+	lines = xcalloc(n_want + (adj ? adj->n : 0) + 1, sizeof(*lines));
+	n = frr_adj_compare(want, n_want, adj, lines);
+	for (size_t i = 0; i < n && r >= 0; i++)
+		r = send_adv(t, &lines[i].prefix, lines[i].bgpd, fd, seq);
+	free(lines);
 	free(want);
 	return r;
 }
@@ -173,7 +167,10 @@ bgp_neighbors_send(struct cgwd *d, int fd, uint32_t seq)
 			snprintf(m.last_error, sizeof(m.last_error),
 			    "bgpd refused cgw's %.28s: %.44s",
 			    d->frr_refused.cmd, d->frr_refused.answer);
-		else if (t->diag.bgp_reason[0] || t->diag.bgp_reset[0])
+		/* bgpd keeps the reason of the last reset for good ("Waiting
+		 * for peer OPEN" on a session that is fine): an error only
+		 * while the session is not up */
+		else if (!t->bgp_up && (t->diag.bgp_reason[0] || t->diag.bgp_reset[0]))
 			snprintf(m.last_error, sizeof(m.last_error), "%.24s%s%.64s",
 			    t->diag.bgp_reset, t->diag.bgp_reason[0] ? ": " : "",
 			    t->diag.bgp_reason);

@@ -81,15 +81,48 @@ reconcile(struct cgwd *d, struct tunnel *t, int up, int *changes)
 		.up = up,
 	};
 	int r = tunnel_if_reconcile(d->kernel, &w, changes);
+	char op[64];
 
-	if (r < 0) {
-		log_errno(LOG_KNL, r, "%s: interface %s", t->name,
-		    t->conf->ifname);
+	snprintf(op, sizeof(op), "set up interface %s", t->conf->ifname);
+	tunnel_kernel_answer(d, t, r, op);
+	if (r < 0)
 		snprintf(t->details, sizeof(t->details),
 		    "IPSEC IS DOWN: cannot set up interface %s (%s)",
 		    t->conf->ifname, strerror(-r));
-	}
 	return r;
+}
+
+static bool
+is_route_op(const char *op)
+{
+	return strncmp(op, "route ", 6) == 0;
+}
+
+void
+tunnel_kernel_answer(struct cgwd *d, struct tunnel *t, int r, const char *op)
+{
+	const char *outside = d->conf->box.outside_interface;
+	struct kernel_link l;
+
+	if (r >= 0) {
+		/* what was refused is put right by a success on the same kind
+		 * of object (a route, or the interface) */
+		if (!t->diag.kernel_op[0] ||
+		    is_route_op(t->diag.kernel_op) != is_route_op(op))
+			return;
+		log_info(LOG_KNL, "%s: the kernel takes cgw's changes again (%s)",
+		    t->name, op);
+		t->diag.kernel_op[0] = '\0';
+		t->diag.outside_if_missing = false;
+		return;
+	}
+	/* logged once, not at every retry */
+	if (strcmp(t->diag.kernel_op, op) != 0 || t->diag.kernel_err != r)
+		log_errno(LOG_KNL, r, "%s: %s", t->name, op);
+	snprintf(t->diag.kernel_op, sizeof(t->diag.kernel_op), "%s", op);
+	t->diag.kernel_err = r;
+	t->diag.outside_if_missing = outside &&
+	    d->kernel->ops->link_get(d->kernel, outside, &l) == -ENODEV;
 }
 
 void
@@ -206,6 +239,22 @@ monitor_readable(void *arg, int fd, uint32_t events)
 			continue;
 		t->routes_dirty = false;
 		health_static_routes(d, t->conn_idx);
+	}
+}
+
+/* Every second: what the kernel refused is tried again, so a box put
+ * right (an interface renamed back, say) works again by itself. */
+void
+tunnels_retry_refused(struct cgwd *d)
+{
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		struct tunnel *t = &d->tunnels[i];
+
+		if (!t->diag.kernel_op[0])
+			continue;
+		/* a repaired link lost its routes too */
+		if (is_route_op(t->diag.kernel_op) || tunnel_repair(d, t) >= 0)
+			health_static_routes(d, t->conn_idx);
 	}
 }
 

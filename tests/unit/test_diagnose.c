@@ -307,10 +307,43 @@ test_bgp_refused(void)
 	CHECK(first() != DIAG_BGP_REFUSED);
 }
 
+/* The kernel refused a change to cgw's own objects: named first, and
+ * nothing that only follows from it (a link it could not set up fails
+ * the probes: no esp-blocked). */
+static void
+test_kernel_refused(void)
+{
+	healthy();
+	strcpy(f.kernel_op, "set up interface cgw-1a2b3c-1");
+	strcpy(f.kernel_error, "No such device");
+	strcpy(f.outside_if, "wan0");
+	f.outside_if_missing = true;
+	f.lost_run = 40;
+	f.lost_for_ms = 4000;
+	f.loss_pct = 100;
+	CHECK(first() == DIAG_KERNEL_REFUSED && n == 1);
+	CHECK(strcmp(diag_cause_key(DIAG_KERNEL_REFUSED), "kernel-refused") == 0);
+	CHECK(out[0].severity == DIAG_FAULT);
+	CHECK(strstr(out[0].text, "no interface wan0") != NULL);
+	CHECK(strstr(out[0].text, "renamed") != NULL);
+	CHECK(strstr(out[0].text, "not at AWS") != NULL);
+	/* any other refusal: what was refused, and the kernel's words */
+	f.outside_if_missing = false;
+	strcpy(f.kernel_op, "route 10.2.0.0/16 via cgw-1a2b3c-1");
+	strcpy(f.kernel_error, "Network is unreachable");
+	CHECK(first() == DIAG_KERNEL_REFUSED);
+	CHECK(strstr(out[0].text, "route 10.2.0.0/16 via cgw-1a2b3c-1") != NULL);
+	CHECK(strstr(out[0].text, "Network is unreachable") != NULL);
+	/* put right: the tunnel's own state speaks again */
+	f.kernel_op[0] = '\0';
+	CHECK(first() != DIAG_KERNEL_REFUSED);
+}
+
 int
 main(void)
 {
 	test_ok();
+	test_kernel_refused();
 	test_ipsec_causes();
 	test_pfs_mismatch_shows_at_rekey();
 	test_narrowed_selectors();

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "cgwd/frr_adj.h"
+#include "lib/cgw_msg.h"
 #include "unit.h"
 
 /* A neighbor that is Established, as bgpd printed it in the lab. */
@@ -89,6 +90,29 @@ main(void)
 	/* IPv6 is not an IPv4 route */
 	CHECK(frr_adj_parse("{\"advertisedRoutes\":{\"fd00::/64\":{}}}", &a) == 0);
 	CHECK(a.n == 0);
+
+	/* show routes' lines: the model in order, as bgpd has it, then what
+	 * bgpd sends beyond it */
+	{
+		struct cgw_prefix want[2] = { pfx("10.1.0.0/16"), pfx("10.5.0.0/16") };
+		struct frr_adj_line l[4];
+
+		CHECK(frr_adj_parse(established, &a) == 0);	/* 10.1/16, 10.1.128/17 */
+		CHECK(frr_adj_compare(want, 2, &a, l) == 3);
+		CHECK(cgw_prefix_equal(&l[0].prefix, &want[0]) && l[0].bgpd == CGW_BGPD_SENT);
+		CHECK(cgw_prefix_equal(&l[1].prefix, &want[1]) && l[1].bgpd == CGW_BGPD_NOT_SENT);
+		p = pfx("10.1.128.0/17");
+		CHECK(cgw_prefix_equal(&l[2].prefix, &p) && l[2].bgpd == CGW_BGPD_UNEXPECTED);
+		/* bgpd not read: the model alone, every line unread */
+		CHECK(frr_adj_compare(want, 2, NULL, l) == 2);
+		CHECK(l[0].bgpd == CGW_BGPD_UNREAD && l[1].bgpd == CGW_BGPD_UNREAD);
+		/* a shut tunnel wants nothing: whatever bgpd sends is unexpected */
+		CHECK(frr_adj_compare(want, 0, &a, l) == 2);
+		CHECK(l[0].bgpd == CGW_BGPD_UNEXPECTED && l[1].bgpd == CGW_BGPD_UNEXPECTED);
+		/* nothing wanted, nothing sent: no line */
+		CHECK(frr_adj_parse(shut, &a) == 0);
+		CHECK(frr_adj_compare(want, 0, &a, l) == 0);
+	}
 
 	frr_adj_clear(&a);
 	CHECK(a.prefixes == NULL && a.n == 0);

@@ -66,6 +66,8 @@ grep -q "^$VPC_NET " "$LAB_RUN/routes.cgwctl" || lab_fail "show routes has no ro
 	lab_fail "show routes: bgpd's adj-rib-out differs from the configuration on a healthy lab"
 [ "$(cgw_ctl -t show bgp | awk -F'\t' '$6 == "Established" && $8 >= 1' | wc -l)" = 2 ] ||
 	lab_fail "show bgp does not show two Established sessions with routes"
+[ "$(cgw_ctl -t show bgp | awk -F'\t' '$6 == "Established" && $11 != "-"' | wc -l)" = 0 ] ||
+	lab_fail "show bgp shows an error on an Established session: $(cgw_ctl show bgp)"
 # a healthy lab: diagnose says ok for both, and exits 0
 cgw_ctl diagnose | sed 's/^/# /'
 [ "$(cgw_diag 1)$(cgw_diag 2)" = "ok ok " ] || lab_fail "diagnose is not ok on a healthy lab: $(cgw_diag 1)/$(cgw_diag 2)"

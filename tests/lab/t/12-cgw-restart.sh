@@ -2,7 +2,9 @@
 # 12-cgw-restart: restarting cgwd loses no ping (interfaces and SAs are
 # adopted); kill -9 of charon brings both tunnels back without a human;
 # `cgwctl reset 1` re-establishes tunnel 1 in seconds while traffic goes on;
-# tunnel 1's link set down or its address deleted by hand is put back.
+# tunnel 1's link set down or its address deleted by hand is put back;
+# with the outside interface renamed, diagnose names it (kernel-refused),
+# and with the name back cgw repairs tunnel 1 by itself.
 LAB_GATEWAY=cgw
 . "$LAB_DIR/scenario.sh"
 lab_scenario_begin
@@ -103,4 +105,27 @@ grep -q "interface $if1 was changed outside cgw" "$CGW_DIR/cgwd.log" ||
 	lab_fail "cgwd did not log the repair"
 lab_wait 30 "tunnel 1 usable after the repairs" eval '[ "$(cgw_field 1 15)" = usable ]' ||
 	lab_fail "tunnel 1 not usable after the repairs: $(cgw_diag 1)"
+
+# 5. the outside interface renamed under cgw (cgw.conf still says
+# $CGW_WAN, as after a NIC change): tunnel 1's interface, deleted by hand,
+# cannot be created again (an XFRM interface needs its outside interface),
+# and diagnose says why, on this box; with the name back, cgw creates it
+# by itself (it retries every second)
+rename_wan() {
+	ip -n cgw link set "$1" down && ip -n cgw link set "$1" name "$2" &&
+		ip -n cgw link set "$2" up && ip -n cgw route replace default via "$INET_CGW" dev "$2"
+}
+rename_wan "$CGW_WAN" wan9 || lab_fail "renaming $CGW_WAN"
+ip -n cgw link del "$if1" || lab_fail "ip link del $if1"
+cgw_wait_diag 10 1 kernel-refused || lab_fail "diagnose does not say what the kernel refused: $(cgw_diag 1)"
+cgw_ctl diagnose 1 | grep -q "no interface $CGW_WAN" || lab_fail "diagnose does not name $CGW_WAN"
+! ip -n cgw link show "$if1" >/dev/null 2>&1 || lab_fail "$if1 is back without its outside interface"
+t0=$(lab_us)
+rename_wan wan9 "$CGW_WAN" || lab_fail "renaming wan9 back"
+lab_wait 3 "$if1 created again, up, with $inside" eval \
+	'ip -n cgw link show "$if1" | grep -q "state UP\|,UP" && ip -n cgw -4 -o addr show dev "$if1" | grep -q "$inside"' ||
+	lab_fail "$if1 not back with $CGW_WAN back: $(ip -n cgw addr show "$if1" 2>&1 | head -3)"
+lab_timing repair_after_rename_s "$(lab_since "$t0")"
+lab_wait 30 "diagnose 1 ok again" eval '[[ $(cgw_diag 1) == ok* ]]' ||
+	lab_fail "diagnose after $CGW_WAN came back: $(cgw_diag 1)"
 lab_timing scenario_total "$(lab_since "$LAB_T0")"
