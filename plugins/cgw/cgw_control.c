@@ -299,7 +299,10 @@ METHOD(cgw_control_t, terminate, enum cgw_result,
 	ids = tunnel_ike_ids(name, 0, &kept);
 	snprintf(text, len, "terminating %u IKE_SA(s) of '%s'", array_count(ids),
 			 name);
-	terminate_ids(ids, FALSE);
+	/* forced: a reset's INITIATE follows, and an IKE_SA waiting for the
+	 * answer to its DELETE (from a peer that lost it, say) would hold
+	 * the new one back until its retransmits give up */
+	terminate_ids(ids, TRUE);
 	return CGW_RES_OK;
 }
 

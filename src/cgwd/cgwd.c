@@ -168,6 +168,7 @@ run(struct cgwd *d)
 	state_save(d);
 	if (health_start(d) < 0)
 		fatalx("cannot start the probes");
+	health_restore_verdicts(d);
 	frr_apply(d);
 	if (charon_listen(d) < 0 || control_listen(d) < 0)
 		fatalx("cannot listen in %s", d->run_dir);

@@ -219,6 +219,7 @@ void health_frr_applied(struct cgwd *d, unsigned int gen);
 /* The tunnel's interface was created anew: probe through the new one. */
 void health_probe_reset(struct cgwd *d, struct tunnel *t);
 void health_static_routes(struct cgwd *d, size_t conn_idx);
+void health_restore_verdicts(struct cgwd *d);
 /* The kernel answered a change to t's objects: r < 0 is kept (op says
  * what was refused) for show and diagnose, r >= 0 clears it. */
 void tunnel_kernel_answer(struct cgwd *d, struct tunnel *t, int r,

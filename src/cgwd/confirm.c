@@ -39,20 +39,61 @@ confirm_path(const struct cgwd *d, const char *name)
 	    name ? name : "");
 }
 
-/* Copies src to dst (created with mode, or truncated). */
+/* Everything here must survive a power cut: written, then fsync'd, and a
+ * file restored is renamed into place, so it is never seen half-written. */
 static int
-copy_file(const char *src, const char *dst, mode_t mode)
+sync_dir_of(const char *path)
 {
-	char buf[8192];
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int fd, r = 0;
+
+	if (slash)
+		*slash = '\0';
+	if ((fd = open(slash ? (dir[0] ? dir : "/") : ".",
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(fd) < 0)
+		r = -errno;
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return r;
+}
+
+static int
+finish_fd(int fd, mode_t mode, int r)
+{
+	if (fchmod(fd, mode) < 0 && !r)
+		r = -errno;
+	if (fsync(fd) < 0 && !r)
+		r = -errno;
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	return r;
+}
+
+/* Copies src over path (with mode), through a temporary file beside
+ * it (beside the file a symbolic link points to: the link stays). */
+static int
+copy_file(const char *src, const char *path, mode_t mode)
+{
+	char buf[8192], *dst = realpath(path, NULL), *tmp;
 	int in, out, r = 0;
 	ssize_t n;
 
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	if ((out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	if (!dst)
+		dst = xstrdup(path);	/* not there (any more): made anew */
+	tmp = xasprintf("%s.restoring", dst);
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
+		r = -errno;
+		free(tmp);
+		free(dst);
+		return r;
+	}
+	if ((out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    mode)) < 0) {
 		r = -errno;
 		close(in);
+		free(tmp);
+		free(dst);
 		return r;
 	}
 	while ((n = read(in, buf, sizeof(buf))) > 0)
@@ -62,11 +103,16 @@ copy_file(const char *src, const char *dst, mode_t mode)
 		}
 	if (n < 0)
 		r = -errno;
-	if (fchmod(out, mode) < 0 && !r)
-		r = -errno;
-	if (close(out) < 0 && !r)
-		r = -errno;
+	r = finish_fd(out, mode, r);
 	close(in);
+	if (!r && rename(tmp, dst) < 0)
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	else
+		r = sync_dir_of(dst);
+	free(tmp);
+	free(dst);
 	return r;
 }
 
@@ -123,9 +169,18 @@ write_file(const char *path, const char *data, size_t len, mode_t mode)
 		return -errno;
 	if (write(fd, data, len) != (ssize_t)len)
 		r = -EIO;
-	if (fchmod(fd, mode) < 0 && !r)
+	return finish_fd(fd, mode, r);
+}
+
+/* fclose, after the data is on disk */
+static int
+close_synced(FILE *f)
+{
+	int r = 0;
+
+	if (fflush(f) != 0 || fsync(fileno(f)) < 0)
 		r = -errno;
-	if (close(fd) < 0 && !r)
+	if (fclose(f) != 0 && !r)
 		r = -errno;
 	return r;
 }
@@ -201,12 +256,12 @@ confirm_arm(struct cgwd *d, unsigned int secs)
 			}
 			fprintf(f, "%o %s\n", cc->mode, cc->path);
 		}
-		if (fclose(f) != 0) {
-			f = NULL;
-			r = log_errno(LOG_CFG, -errno, "%s", p);
+		r = close_synced(f);
+		f = NULL;
+		if (r < 0) {
+			log_errno(LOG_CFG, r, "%s", p);
 			goto out;
 		}
-		f = NULL;
 		free(p);
 	}
 	p = confirm_path(d, "deadline");
@@ -216,9 +271,11 @@ confirm_arm(struct cgwd *d, unsigned int secs)
 	}
 	d->confirm_deadline = time(NULL) + secs;
 	fprintf(f, "%lld\n", (long long)d->confirm_deadline);
-	if (fclose(f) != 0)
-		r = log_errno(LOG_CFG, -errno, "%s", p);
+	/* the deadline last: with it on disk, the copy is complete */
+	r = close_synced(f);
 	f = NULL;
+	if (r < 0 || (r = sync_dir_of(p)) < 0 || (r = sync_dir_of(dir)) < 0)
+		log_errno(LOG_CFG, r, "%s", p);
 out:
 	if (f)
 		fclose(f);

@@ -191,6 +191,14 @@ path_failed(const struct diag_facts *f, struct findings *fs)
 		return true;
 	}
 	if (f->probes_sent && f->lost_run >= DIAG_LOST_RUN) {
+		/* Nothing answers, and AWS refused the IKE_SA started beside
+		 * the silent one since its CHILD_SA came up: the endpoint has
+		 * lost the old SAs and takes no new ones with these settings
+		 * (AWS's tunnel options were modified, say).  That is the
+		 * cause, long before dead-peer detection clears the old SA. */
+		if ((f->alert == CGW_ALERT_AUTH_FAILED ||
+		    f->alert == CGW_ALERT_PROPOSAL_MISMATCH_IKE) && ike_failed(f, fs))
+			return true;
 		/* BGP rides ESP: a message from AWS's speaker since the
 		 * probes stopped means the tunnel carries traffic and only
 		 * the probes (ICMP) are lost.  bgpd counts in whole seconds:

@@ -246,6 +246,25 @@ fo_tick(struct fo_conn *c, uint64_t now_ms)
 }
 
 bool
+fo_restore_failed(struct fo_conn *c, int i, uint64_t now_ms)
+{
+	struct fo_tunnel *t = &c->t[i];
+
+	t->failed_before = true;
+	t->probe_ok = false;	/* an answer must come first */
+	t->kept_last = false;
+	t->state = FO_DOWN;
+	t->since_ms = now_ms;
+	return step_all(c, now_ms);
+}
+
+bool
+fo_failed(const struct fo_conn *c, int i)
+{
+	return c->t[i].failed_before && c->t[i].state != FO_UP;
+}
+
+bool
 fo_usable(const struct fo_conn *c, int i)
 {
 	return c->t[i].state == FO_UP;

@@ -104,6 +104,13 @@ bool fo_tick(struct fo_conn *c, uint64_t now_ms);
  * (it then returns like a failed tunnel, after the hold-down). */
 bool fo_drain(struct fo_conn *c, int i, bool drained, uint64_t now_ms);
 
+/* A restarted cgwd (reload, restart) learns that tunnel i was out of
+ * service before: it stays out until healthy again, as if it had just
+ * failed, so the hold-down and the pull of the return path carry over. */
+bool fo_restore_failed(struct fo_conn *c, int i, uint64_t now_ms);
+/* Tunnel i is out of service after a failure (for fo_restore_failed). */
+bool fo_failed(const struct fo_conn *c, int i);
+
 bool fo_usable(const struct fo_conn *c, int i);
 /* Losses in a row that would make tunnel i dead now, given the random
  * loss seen on it. */

@@ -486,6 +486,19 @@ session_write(struct cgwd *d, const char *text, size_t len)
 	}
 }
 
+/* Whether bgpd's configuration has tunnel ifname announcing the
+ * more-specifics (its route-map's entry 10 permits). */
+static int
+pulling_in(const char *running, const char *ifname)
+{
+	char want[64];
+	const char *p;
+
+	snprintf(want, sizeof(want), "route-map CGW-OUT-%s permit 10\n", ifname);
+	p = strstr(running, want);
+	return p && (p == running || p[-1] == '\n');
+}
+
 /* Writes one batch: everything (running: bgpd's configuration, for the
  * sweep) or only the failover policy (running NULL); then its marker. */
 static void
@@ -501,11 +514,14 @@ write_batch(struct cgwd *d, const char *running)
 	for (size_t i = 0; i < d->n_tunnels; i++) {
 		const struct tunnel *t = &d->tunnels[i];
 
-		pol[i].pull = t->pull_return;
-		/* A tunnel never judged yet is left as bgpd has it: a
-		 * restarted cgwd must not touch working sessions. */
+		/* A tunnel with no verdict yet is left as bgpd has it: a
+		 * restarted cgwd must not touch working sessions, nor take
+		 * away the more-specifics that keep AWS's return path off a
+		 * failed tunnel before it knows better. */
 		pol[i].shut = t->shut ? 1 : t->usable || t->held || t->judged ?
 		    0 : -1;
+		pol[i].pull = t->usable || t->judged ? t->pull_return :
+		    running ? pulling_in(running, t->conf->ifname) : -1;
 		pol[i].held = t->held;
 		pol[i].held_changed = t->held != t->held_written;
 		d->tunnels[i].held_written = t->held;

@@ -159,7 +159,7 @@ frr_policy_write(FILE *out, const struct cgw_conf *conf,
 	/* The return path first: it is what AWS is waiting for. */
 	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
 		for (int k = 0; k < CGW_TUNNELS; k++, i++)
-			if (c->routing == CGW_ROUTING_BGP)
+			if (c->routing == CGW_ROUTING_BGP && pol[i].pull >= 0)
 				fprintf(out, "route-map CGW-OUT-%s %s 10\nexit\n",
 				    c->tunnel[k].ifname, pol[i].pull ? "permit" : "deny");
 	i = 0;
@@ -195,7 +195,7 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 			if (c->routing != CGW_ROUTING_BGP)
 				continue;
 			write_route_map(out, c->tunnel[k].ifname,
-			    pol && pol[i].pull, cgw_conn_standby(c) == k ||
+			    pol && pol[i].pull > 0, cgw_conn_standby(c) == k ||
 			    (pol && pol[i].held), bgp_asn(conf));
 		}
 	fprintf(out, "route-map %s permit 10\nexit\n", FRR_NET_ROUTE_MAP);
@@ -269,7 +269,7 @@ frr_conf_write(FILE *out, const struct cgw_conf *conf,
 	/* Normal times: the prefixes; pulling: twice as many. */
 	per_session = box->n_advertise;
 	for (size_t t = 0; pol && t < i; t++)
-		if (pol[t].pull)
+		if (pol[t].pull > 0)
 			per_session = box->n_advertise * 3;
 	return per_session;
 }

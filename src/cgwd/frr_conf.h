@@ -39,7 +39,9 @@
 
 /* What failover wants of one tunnel's BGP session. */
 struct frr_policy {
-	bool pull;		/* announce the more-specifics */
+	int pull;		/* announce the more-specifics: 1, 0, or -1:
+				 * leave as is (frr_policy_write); a full
+				 * write needs 0 or 1 */
 	int shut;		/* 1: neighbor shutdown, 0: not, -1: leave as is */
 	/* in its hold-down: the session runs (AWS sees the tunnel UP) but
 	 * its routes are made less preferred both ways, as a standby's */

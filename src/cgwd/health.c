@@ -101,6 +101,8 @@ health_static_routes(struct cgwd *d, size_t ci)
 		tunnel_kernel_answer(d, &pair[k], 0, "route");
 }
 
+static void verdicts_save(struct cgwd *d);
+
 static void
 apply_conn(struct cgwd *d, size_t ci)
 {
@@ -130,10 +132,68 @@ apply_conn(struct cgwd *d, size_t ci)
 		t->usable = fo_usable(fo, k);
 		t->pull_return = fo_pull_return(fo, k);
 	}
+	verdicts_save(d);
 	if (bgp)
 		frr_apply_policy(d);
 	else
 		health_static_routes(d, ci);
+}
+
+/* The tunnels out of service after a failure, by name, in the runtime
+ * directory: a reload or restart re-executes cgwd, and the next one must
+ * not take such a tunnel for one coming up for the first time (it would
+ * withdraw the more-specifics keeping AWS's return path off it, while
+ * AWS's BGP session over it may still be up on its hold timer). */
+static char *
+verdicts_path(const struct cgwd *d)
+{
+	return xasprintf("%s/failover.state", d->run_dir);
+}
+
+static void
+verdicts_save(struct cgwd *d)
+{
+	char *path = verdicts_path(d), *tmp = xasprintf("%s.new", path);
+	FILE *f = fopen(tmp, "we");
+
+	if (!f) {
+		log_errno(LOG_HM, -errno, "write %s", tmp);
+		goto out;
+	}
+	for (size_t i = 0; i < d->n_tunnels; i++)
+		if (fo_failed(&d->fo[d->tunnels[i].conn_idx],
+		    (int)d->tunnels[i].conf->index - 1))
+			fprintf(f, "%s\n", d->tunnels[i].name);
+	if (fclose(f) != 0 || rename(tmp, path) < 0)
+		log_errno(LOG_HM, -errno, "write %s", path);
+out:
+	free(tmp);
+	free(path);
+}
+
+void
+health_restore_verdicts(struct cgwd *d)
+{
+	char *path = verdicts_path(d), name[CGW_NAME_MAX + 2];
+	FILE *f = fopen(path, "re");
+
+	free(path);
+	if (!f)
+		return;		/* first start, or a reboot */
+	while (fgets(name, sizeof(name), f)) {
+		struct tunnel *t;
+
+		name[strcspn(name, "\n")] = '\0';
+		/* changed too: its new settings must prove healthy as well */
+		if (!(t = tunnel_by_name(d, name)))
+			continue;
+		log_info(LOG_HM, "%s: out of service before the restart: stays so until healthy",
+		    t->name);
+		fo_restore_failed(&d->fo[t->conn_idx], (int)t->conf->index - 1,
+		    now_ms());
+		apply_conn(d, t->conn_idx);
+	}
+	fclose(f);
 }
 
 void

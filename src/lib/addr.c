@@ -91,9 +91,12 @@ cgw_prefix_parse(const char *s, struct cgw_prefix *out, bool allow_host)
 		return -EINVAL;
 	memcpy(buf, s, slash - s);
 	buf[slash - s] = '\0';
+	/* digits only: strtol would also take blanks and a sign */
+	if (slash[1] < '0' || slash[1] > '9')
+		return -EINVAL;
 	errno = 0;
 	len = strtol(slash + 1, &end, 10);
-	if (*end || errno || slash[1] == '-' || slash[1] == '+')
+	if (*end || errno || len < 0)
 		return -EINVAL;
 	if (inet_pton(AF_INET, buf, &p.addr.v4) == 1) {
 		p.family = AF_INET;

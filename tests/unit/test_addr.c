@@ -31,6 +31,12 @@ main(void)
 	CHECK(strcmp(roundtrip("0.0.0.0/0", false), "0.0.0.0/0") == 0);
 	CHECK(strcmp(roundtrip("10.0.0.0/33", false), "ERR") == 0);
 	CHECK(strcmp(roundtrip("10.0.0.0/-1", false), "ERR") == 0);
+	/* strtol skips blanks and takes a sign: none of that is a length
+	 * (found by fuzz_frr_adj: "/   -6" became 250 and a bad shift) */
+	CHECK(strcmp(roundtrip("36.1.0.0/   -6", false), "ERR") == 0);
+	CHECK(strcmp(roundtrip("10.0.0.0/ 8", false), "ERR") == 0);
+	CHECK(strcmp(roundtrip("10.0.0.0/+8", false), "ERR") == 0);
+	CHECK(strcmp(roundtrip("10.0.0.0/8 ", false), "ERR") == 0);
 	CHECK(strcmp(roundtrip("10.0.0.0/", false), "ERR") == 0);
 	CHECK(strcmp(roundtrip("10.0.0.0", false), "ERR") == 0);
 	CHECK(strcmp(roundtrip("10.0.0/8", false), "ERR") == 0);

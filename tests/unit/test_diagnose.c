@@ -339,11 +339,37 @@ test_kernel_refused(void)
 	CHECK(first() != DIAG_KERNEL_REFUSED);
 }
 
+/* AWS's endpoint lost the SAs (its tunnel options were modified): the
+ * old CHILD_SA still stands on our side, nothing answers, and the IKE_SA
+ * started beside it was refused: that refusal is the cause, not the path. */
+static void
+test_refused_beside_a_silent_sa(void)
+{
+	healthy();
+	f.lost_run = 40;
+	f.lost_for_ms = 4000;
+	f.loss_pct = 100;
+	f.ike_in_s = 1;		/* the refusal was an answer */
+	CHECK(first() != DIAG_IKE_PROPOSAL && first() != DIAG_PSK);
+	f.alert = CGW_ALERT_PROPOSAL_MISMATCH_IKE;
+	strcpy(f.alert_detail, "peer accepted none of ours: IKE:AES_CBC_128");
+	CHECK(first() == DIAG_IKE_PROPOSAL);
+	f.alert = CGW_ALERT_AUTH_FAILED;
+	CHECK(first() == DIAG_PSK);
+	/* with the probes answered the old SA works: a refusal beside it
+	 * is not the tunnel's state */
+	f.lost_run = 0;
+	f.lost_for_ms = 0;
+	f.loss_pct = 0;
+	CHECK(first() == DIAG_OK);
+}
+
 int
 main(void)
 {
 	test_ok();
 	test_kernel_refused();
+	test_refused_beside_a_silent_sa();
 	test_ipsec_causes();
 	test_pfs_mismatch_shows_at_rekey();
 	test_narrowed_selectors();

@@ -455,9 +455,36 @@ test_traffic_evidence_is_per_run(void)
 	CHECK(!fo_traffic(&c, 0, 2000) && c.t[0].traffic_ticks == 0);
 }
 
+/* cgwd restarted (a reload) while tunnel 0 was out of service: the new
+ * one starts knowing it, so tunnel 1 pulls the return path as soon as it
+ * is up, tunnel 0 stays shut, and it comes back only after the hold-down. */
+static void
+test_restored_failure(void)
+{
+	fo_init(&c, &cfg);
+	fo_child(&c, 0, true, 0);	/* its old SAs, still listed */
+	fo_child(&c, 1, true, 0);
+	fo_restore_failed(&c, 0, 0);
+	CHECK(fo_failed(&c, 0) && !fo_failed(&c, 1));
+	CHECK(!fo_usable(&c, 0));
+	fo_probe(&c, 1, true, 100);
+	CHECK(fo_usable(&c, 1) && fo_pull_return(&c, 1));
+	CHECK(fo_shut(&c, 0));
+	/* nothing answers through it: it stays out */
+	fo_probe(&c, 0, false, 200);
+	fo_tick(&c, 5000);
+	CHECK(!fo_usable(&c, 0) && fo_pull_return(&c, 1));
+	/* its new SAs answer: hold-down, then back */
+	CHECK(fo_probe(&c, 0, true, 6000));
+	CHECK(c.t[0].state == FO_HOLDDOWN && fo_pull_return(&c, 1));
+	CHECK(fo_tick(&c, 16000));
+	CHECK(fo_usable(&c, 0) && !fo_pull_return(&c, 1) && !fo_failed(&c, 0));
+}
+
 int
 main(void)
 {
+	test_restored_failure();
 	test_bringup_is_immediate();
 	test_probe_loss_needs_misses_in_a_row();
 	test_child_down_is_immediate();

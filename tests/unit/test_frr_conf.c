@@ -53,8 +53,8 @@ load_with(const char *conn_extra, const char *box_extra)
 static void
 test_active_standby(void)
 {
-	struct frr_policy none[2] = { { false, -1 }, { false, -1 } };
-	struct frr_policy pull2[2] = { { false, 1 }, { true, 0 } };
+	struct frr_policy none[2] = { { 0, -1, false, false }, { 0, -1, false, false } };
+	struct frr_policy pull2[2] = { { 0, 1, false, false }, { 1, 0, false, false } };
 	struct cgw_conf *c = load_with(" policy active-standby\n", " ecmp 2\n");
 	char *t, *buf = NULL;
 	size_t n, len = 0;
@@ -87,6 +87,21 @@ test_active_standby(void)
 	CHECK(strstr(buf, " 15\n") == NULL && strstr(buf, "CGW-IN") == NULL);
 	CHECK(strstr(buf, "soft in") == NULL);
 	free(buf);
+
+	/* No verdict yet on tunnel 2 (a restarted cgwd): its entry 10 is
+	 * left as bgpd has it, more-specifics and all. */
+	{
+		struct frr_policy undecided[2] = { { 0, -1, false, false },
+		    { -1, -1, false, false } };
+
+		f = open_memstream(&buf, &len);
+		frr_policy_write(f, c, undecided);
+		fclose(f);
+		CHECK(strstr(buf, "route-map CGW-OUT-cgw-bcdef0-1 deny 10\n") != NULL);
+		CHECK(strstr(buf, "route-map CGW-OUT-cgw-bcdef0-2 ") == NULL);
+		CHECK(strstr(buf, "shutdown") == NULL);
+		free(buf);
+	}
 
 	/* Tunnel 1 (the preferred one) in its hold-down: its session runs,
 	 * its routes made less preferred like the standby's, re-read
@@ -146,8 +161,8 @@ main(void)
 	struct cgw_diag d;
 	struct cgw_prefix p, half[2];
 	char a[CGW_ADDRSTRLEN], b[CGW_ADDRSTRLEN];
-	struct frr_policy none[2] = { { false, -1 }, { false, -1 } };
-	struct frr_policy pull2[2] = { { false, 1 }, { true, 0 } };
+	struct frr_policy none[2] = { { 0, -1, false, false }, { 0, -1, false, false } };
+	struct frr_policy pull2[2] = { { 0, 1, false, false }, { 1, 0, false, false } };
 	size_t n;
 	char *t;
 
