@@ -98,6 +98,7 @@ struct tunnel {
 		time_t bgp_cleared_at;	/* frr.c: last unsticking clear */
 		/* the kernel refused a change of cgw's ("" = none since) */
 		char kernel_op[96];
+		int kernel_obj;		/* enum kernel_obj of kernel_op */
 		int kernel_err;		/* -errno */
 		bool outside_if_missing;
 	} diag;
@@ -220,10 +221,12 @@ void health_frr_applied(struct cgwd *d, unsigned int gen);
 void health_probe_reset(struct cgwd *d, struct tunnel *t);
 void health_static_routes(struct cgwd *d, size_t conn_idx);
 void health_restore_verdicts(struct cgwd *d);
-/* The kernel answered a change to t's objects: r < 0 is kept (op says
- * what was refused) for show and diagnose, r >= 0 clears it. */
+/* The kernel answered a change to one of t's objects: r < 0 is kept (op
+ * says what was refused) for show and diagnose; r >= 0 clears a refusal
+ * of the same kind of object (op unused). */
+enum kernel_obj { KERNEL_OBJ_LINK, KERNEL_OBJ_ROUTE };
 void tunnel_kernel_answer(struct cgwd *d, struct tunnel *t, int r,
-    const char *op);
+    enum kernel_obj obj, const char *op);
 void tunnels_retry_refused(struct cgwd *d);
 void tunnel_sync_link(struct cgwd *d, struct tunnel *t);
 

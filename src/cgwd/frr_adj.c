@@ -99,10 +99,7 @@ out:
 bool
 frr_adj_has(const struct frr_adj_out *out, const struct cgw_prefix *p)
 {
-	for (size_t i = 0; i < out->n; i++)
-		if (cgw_prefix_equal(&out->prefixes[i], p))
-			return true;
-	return false;
+	return cgw_prefix_in(out->prefixes, out->n, p);
 }
 
 size_t
@@ -116,15 +113,10 @@ frr_adj_compare(const struct cgw_prefix *want, size_t n_want,
 		out[n++].bgpd = !adj ? CGW_BGPD_UNREAD :
 		    frr_adj_has(adj, &want[i]) ? CGW_BGPD_SENT : CGW_BGPD_NOT_SENT;
 	}
-	for (size_t i = 0; adj && i < adj->n; i++) {
-		bool wanted = false;
-
-		for (size_t k = 0; k < n_want && !wanted; k++)
-			wanted = cgw_prefix_equal(&want[k], &adj->prefixes[i]);
-		if (!wanted) {
+	for (size_t i = 0; adj && i < adj->n; i++)
+		if (!cgw_prefix_in(want, n_want, &adj->prefixes[i])) {
 			out[n].prefix = adj->prefixes[i];
 			out[n++].bgpd = CGW_BGPD_UNEXPECTED;
 		}
-	}
 	return n;
 }

@@ -55,7 +55,7 @@ tunnel_sync_link(struct cgwd *d, struct tunnel *t)
 	r = tunnel_if_set_up(d->kernel, t->ifindex, want);
 	snprintf(op, sizeof(op), "set interface %s %s", t->conf->ifname,
 	    want ? "up" : "down");
-	tunnel_kernel_answer(d, t, r, op);
+	tunnel_kernel_answer(d, t, r, KERNEL_OBJ_LINK, op);
 	if (r < 0)
 		return;
 	t->link_up = want;
@@ -92,13 +92,13 @@ health_static_routes(struct cgwd *d, size_t ci)
 		if (e < 0) {
 			snprintf(op, sizeof(op), "route %s/%u via %s",
 			    cgw_addr4_str(r.dst, a), r.plen, via->conf->ifname);
-			tunnel_kernel_answer(d, via, e, op);
+			tunnel_kernel_answer(d, via, e, KERNEL_OBJ_ROUTE, op);
 			return;	/* the rest would fail alike: at the retry */
 		}
 	}
 	/* all in: a route refused before, through either tunnel, is not now */
 	for (int k = 0; k < CGW_TUNNELS; k++)
-		tunnel_kernel_answer(d, &pair[k], 0, "route");
+		tunnel_kernel_answer(d, &pair[k], 0, KERNEL_OBJ_ROUTE, NULL);
 }
 
 static void verdicts_save(struct cgwd *d);

@@ -84,7 +84,7 @@ reconcile(struct cgwd *d, struct tunnel *t, int up, int *changes)
 	char op[64];
 
 	snprintf(op, sizeof(op), "set up interface %s", t->conf->ifname);
-	tunnel_kernel_answer(d, t, r, op);
+	tunnel_kernel_answer(d, t, r, KERNEL_OBJ_LINK, op);
 	if (r < 0)
 		snprintf(t->details, sizeof(t->details),
 		    "IPSEC IS DOWN: cannot set up interface %s (%s)",
@@ -92,14 +92,9 @@ reconcile(struct cgwd *d, struct tunnel *t, int up, int *changes)
 	return r;
 }
 
-static bool
-is_route_op(const char *op)
-{
-	return strncmp(op, "route ", 6) == 0;
-}
-
 void
-tunnel_kernel_answer(struct cgwd *d, struct tunnel *t, int r, const char *op)
+tunnel_kernel_answer(struct cgwd *d, struct tunnel *t, int r,
+    enum kernel_obj obj, const char *op)
 {
 	const char *outside = d->conf->box.outside_interface;
 	struct kernel_link l;
@@ -107,11 +102,10 @@ tunnel_kernel_answer(struct cgwd *d, struct tunnel *t, int r, const char *op)
 	if (r >= 0) {
 		/* what was refused is put right by a success on the same kind
 		 * of object (a route, or the interface) */
-		if (!t->diag.kernel_op[0] ||
-		    is_route_op(t->diag.kernel_op) != is_route_op(op))
+		if (!t->diag.kernel_op[0] || t->diag.kernel_obj != (int)obj)
 			return;
-		log_info(LOG_KNL, "%s: the kernel takes cgw's changes again (%s)",
-		    t->name, op);
+		log_info(LOG_KNL, "%s: the kernel takes cgw's changes again (it had refused to %s)",
+		    t->name, t->diag.kernel_op);
 		t->diag.kernel_op[0] = '\0';
 		t->diag.outside_if_missing = false;
 		return;
@@ -120,6 +114,7 @@ tunnel_kernel_answer(struct cgwd *d, struct tunnel *t, int r, const char *op)
 	if (strcmp(t->diag.kernel_op, op) != 0 || t->diag.kernel_err != r)
 		log_errno(LOG_KNL, r, "%s: %s", t->name, op);
 	snprintf(t->diag.kernel_op, sizeof(t->diag.kernel_op), "%s", op);
+	t->diag.kernel_obj = (int)obj;
 	t->diag.kernel_err = r;
 	t->diag.outside_if_missing = outside &&
 	    d->kernel->ops->link_get(d->kernel, outside, &l) == -ENODEV;
@@ -175,20 +170,12 @@ tunnel_repair(struct cgwd *d, struct tunnel *t)
 	return changes;
 }
 
-static bool
-has_static_route(const struct cgw_conn_conf *conn, const struct kernel_change *c)
-{
-	for (size_t i = 0; i < conn->n_static_routes; i++)
-		if (conn->static_routes[i].addr.v4.s_addr == c->dst.s_addr &&
-		    conn->static_routes[i].len == c->plen)
-			return true;
-	return false;
-}
-
 static void
 kernel_changed(void *arg, const struct kernel_change *c)
 {
 	struct cgwd *d = arg;
+	const struct cgw_prefix deleted = { .family = AF_INET,
+	    .addr.v4 = c->route.dst, .len = c->route.plen };
 
 	for (size_t i = 0; i < d->n_tunnels; i++) {
 		struct tunnel *t = &d->tunnels[i];
@@ -196,14 +183,15 @@ kernel_changed(void *arg, const struct kernel_change *c)
 		if (c->what != KERNEL_CHANGE_ROUTE_DEL) {
 			if (t->ifindex == c->ifindex)
 				t->kernel_dirty = true;
-		} else if (c->protocol == RTPROT_CGW && t->conf->index == 1 &&
+		} else if (c->route.protocol == RTPROT_CGW && t->conf->index == 1 &&
 		    t->conn->routing == CGW_ROUTING_STATIC &&
-		    has_static_route(t->conn, c)) {
+		    cgw_prefix_in(t->conn->static_routes, t->conn->n_static_routes,
+		    &deleted)) {
 			/* ours (the protocol says so) and still wanted */
 			char a[CGW_ADDRSTRLEN];
 
-			log_warn(LOG_KNL, "%s: route %s/%u was deleted outside cgw: putting it back",
-			    t->conn->id, cgw_addr4_str(c->dst, a), c->plen);
+			log_warn(LOG_KNL, "%s: route %s was deleted outside cgw: putting it back",
+			    t->conn->id, cgw_prefix_str(&deleted, a));
 			t->routes_dirty = true;
 		}
 	}
@@ -253,7 +241,7 @@ tunnels_retry_refused(struct cgwd *d)
 		if (!t->diag.kernel_op[0])
 			continue;
 		/* a repaired link lost its routes too */
-		if (is_route_op(t->diag.kernel_op) || tunnel_repair(d, t) >= 0)
+		if (t->diag.kernel_obj == KERNEL_OBJ_ROUTE || tunnel_repair(d, t) >= 0)
 			health_static_routes(d, t->conn_idx);
 	}
 }

@@ -173,9 +173,8 @@ cgw_conn_derive(const struct cgw_conf *conf, struct cgw_conn_conf *conn)
 static int
 add_prefix(struct cgw_prefix **arr, size_t *n, const struct cgw_prefix *p)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (cgw_prefix_equal(&(*arr)[i], p))
-			return -EEXIST;
+	if (cgw_prefix_in(*arr, *n, p))
+		return -EEXIST;
 	*arr = xreallocarray(*arr, *n + 1, sizeof(**arr));
 	(*arr)[(*n)++] = *p;
 	return 0;

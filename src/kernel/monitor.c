@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/nl.h"
+
 struct kernel_monitor {
 	struct mnl_socket *sock;
 	char buf[32768];
@@ -55,26 +57,6 @@ kernel_monitor_fd(const struct kernel_monitor *m)
 	return mnl_socket_get_fd(m->sock);
 }
 
-/* A deleted route's destination and output interface (the first next
- * hop's for a multipath route: cgw's own routes have one). */
-static int
-route_attr(const struct nlattr *a, void *data)
-{
-	struct kernel_change *c = data;
-
-	if (mnl_attr_get_type(a) == RTA_DST && mnl_attr_get_payload_len(a) == 4)
-		memcpy(&c->dst, mnl_attr_get_payload(a), 4);
-	else if (mnl_attr_get_type(a) == RTA_OIF && mnl_attr_get_payload_len(a) == 4)
-		c->ifindex = (int)mnl_attr_get_u32(a);
-	else if (mnl_attr_get_type(a) == RTA_MULTIPATH && !c->ifindex &&
-	    mnl_attr_get_payload_len(a) >= sizeof(struct rtnexthop)) {
-		const struct rtnexthop *nh = mnl_attr_get_payload(a);
-
-		c->ifindex = nh->rtnh_ifindex;
-	}
-	return MNL_CB_OK;
-}
-
 static int
 on_msg(const struct nlmsghdr *nlh, void *data)
 {
@@ -104,16 +86,17 @@ on_msg(const struct nlmsghdr *nlh, void *data)
 		break;
 	}
 	case RTM_DELROUTE: {
-		const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+		const struct nlattr *mp;
 
-		if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) ||
-		    rtm->rtm_family != AF_INET || rtm->rtm_table != RT_TABLE_MAIN ||
-		    rtm->rtm_dst_len > 32)
+		if (nl_route4_parse(nlh, &c.route, &mp) < 0)
 			return MNL_CB_OK;
 		c.what = KERNEL_CHANGE_ROUTE_DEL;
-		c.plen = rtm->rtm_dst_len;
-		c.protocol = rtm->rtm_protocol;
-		mnl_attr_parse(nlh, sizeof(*rtm), route_attr, &c);
+		/* the first next hop's: cgw's own routes have one */
+		if (mp && !c.route.ifindex &&
+		    mnl_attr_get_payload_len(mp) >= sizeof(struct rtnexthop))
+			c.route.ifindex = ((const struct rtnexthop *)
+			    mnl_attr_get_payload(mp))->rtnh_ifindex;
+		c.ifindex = c.route.ifindex;
 		break;
 	}
 	default:

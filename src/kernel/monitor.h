@@ -12,9 +12,9 @@
 #ifndef CGW_MONITOR_H
 #define CGW_MONITOR_H
 
-#include <netinet/in.h>
 #include <stdbool.h>
-#include <stdint.h>
+
+#include "kernel/kernel.h"
 
 struct kernel_monitor;
 
@@ -23,9 +23,7 @@ struct kernel_change {
 	enum { KERNEL_CHANGE_LINK, KERNEL_CHANGE_ADDR, KERNEL_CHANGE_ROUTE_DEL } what;
 	int ifindex;		/* the link's, the address's, a route's oif (0: none) */
 	bool link_gone;		/* LINK: the interface was deleted */
-	struct in_addr dst;	/* ROUTE_DEL: main table, IPv4 */
-	uint8_t plen;
-	uint8_t protocol;	/* ROUTE_DEL: RTPROT_* of the deleted route */
+	struct kernel_route4 route;	/* ROUTE_DEL: main table, IPv4 */
 };
 
 /* Subscribes to link, IPv4 address and IPv4 route changes; NULL and -errno

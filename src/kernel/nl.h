@@ -34,6 +34,10 @@ int nl_addr4_del(struct kernel *k, int ifindex, const struct kernel_addr4 *a);
 int nl_route4_replace(struct kernel *k, const struct kernel_route4 *r);
 int nl_route4_del(struct kernel *k, const struct kernel_route4 *r);
 int nl_route4_list(struct kernel *k, struct kernel_route4 *out, int max);
+/* An RTM_*ROUTE message of the main table's IPv4 unicast routes into r
+ * (*multipath: its next hops, if it has several); -1 for any other. */
+int nl_route4_parse(const struct nlmsghdr *nlh, struct kernel_route4 *r,
+    const struct nlattr **multipath);
 int sysctl_write(struct kernel *k, const char *path, const char *value);
 int nft_apply(struct kernel *k, const char *ruleset, char *err, size_t errlen);
 

@@ -61,39 +61,54 @@ route_add(struct route_list *rl, const struct kernel_route4 *r)
 	rl->n++;
 }
 
-static int
-route_cb(const struct nlmsghdr *nlh, void *data)
+int
+nl_route4_parse(const struct nlmsghdr *nlh, struct kernel_route4 *r,
+    const struct nlattr **multipath)
 {
-	struct route_list *rl = data;
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	struct kernel_route4 r = { .plen = rtm->rtm_dst_len,
-	    .protocol = rtm->rtm_protocol };
-	const struct nlattr *a, *mp = NULL;
-	uint32_t table = rtm->rtm_table;
+	const struct nlattr *a;
+	uint32_t table;
 
-	if (rtm->rtm_family != AF_INET || rtm->rtm_type != RTN_UNICAST)
-		return MNL_CB_OK;
+	*multipath = NULL;
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) ||
+	    rtm->rtm_family != AF_INET || rtm->rtm_type != RTN_UNICAST ||
+	    rtm->rtm_dst_len > 32)
+		return -1;
+	memset(r, 0, sizeof(*r));
+	r->plen = rtm->rtm_dst_len;
+	r->protocol = rtm->rtm_protocol;
+	table = rtm->rtm_table;
 	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
 		switch (mnl_attr_get_type(a)) {
 		case RTA_DST:
 			if (mnl_attr_get_payload_len(a) == 4)
-				memcpy(&r.dst, mnl_attr_get_payload(a), 4);
+				memcpy(&r->dst, mnl_attr_get_payload(a), 4);
 			break;
 		case RTA_OIF:
-			r.ifindex = (int)mnl_attr_get_u32(a);
+			r->ifindex = (int)mnl_attr_get_u32(a);
 			break;
 		case RTA_PRIORITY:
-			r.metric = mnl_attr_get_u32(a);
+			r->metric = mnl_attr_get_u32(a);
 			break;
 		case RTA_TABLE:
 			table = mnl_attr_get_u32(a);
 			break;
 		case RTA_MULTIPATH:
-			mp = a;
+			*multipath = a;
 			break;
 		}
 	}
-	if (table != RT_TABLE_MAIN)
+	return table == RT_TABLE_MAIN ? 0 : -1;
+}
+
+static int
+route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_list *rl = data;
+	struct kernel_route4 r;
+	const struct nlattr *mp;
+
+	if (nl_route4_parse(nlh, &r, &mp) < 0)
 		return MNL_CB_OK;
 	if (!mp) {
 		route_add(rl, &r);

@@ -150,6 +150,16 @@ cgw_prefix_equal(const struct cgw_prefix *a, const struct cgw_prefix *b)
 }
 
 bool
+cgw_prefix_in(const struct cgw_prefix *list, size_t n,
+    const struct cgw_prefix *p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cgw_prefix_equal(&list[i], p))
+			return true;
+	return false;
+}
+
+bool
 cgw_prefix_overlap(const struct cgw_prefix *a, const struct cgw_prefix *b)
 {
 	struct cgw_prefix x = *a, y = *b;

@@ -8,6 +8,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct cgw_prefix {
@@ -32,6 +33,9 @@ int cgw_prefix_parse(const char *s, struct cgw_prefix *out, bool allow_host);
 const char *cgw_addr4_str(struct in_addr a, char *buf);
 const char *cgw_prefix_str(const struct cgw_prefix *p, char *buf);
 bool cgw_prefix_equal(const struct cgw_prefix *a, const struct cgw_prefix *b);
+/* Whether p is one of the n prefixes of list. */
+bool cgw_prefix_in(const struct cgw_prefix *list, size_t n,
+    const struct cgw_prefix *p);
 bool cgw_prefix_overlap(const struct cgw_prefix *a, const struct cgw_prefix *b);
 bool cgw_addr4_is_set(struct in_addr a);
 /* Host-order helpers for /30 arithmetic. */
