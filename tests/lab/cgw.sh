@@ -125,11 +125,18 @@ gw_stop() {
 		lab_pid_alive "$pid" && { kill -TERM "$pid"; lab_wait 5 "$f exits" eval "! kill -0 $pid" || kill -KILL "$pid"; }
 	done
 	[ "${CGW_ROUTING:-}" = bgp ] && lab_frr_stop "$CGW_FRR" bgpd zebra
+	cgw_kernel_clear
+	return 0
+}
+
+# cgw_kernel_clear: cgw's XFRM interfaces and nftables table gone
+cgw_kernel_clear() {
+	local l rc=0
 	for l in $(ip -n cgw -o link show type xfrm 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
-		ip -n cgw link del "$l"
+		ip -n cgw link del "$l" || rc=1
 	done
 	nsx cgw nft delete table inet cgw 2>/dev/null
-	return 0
+	return $rc
 }
 
 # cgw_power_off: what a power cut takes from the box: cgwd, charon and FRR
@@ -146,11 +153,8 @@ cgw_power_off() {
 	done
 	: >"$CGW_DIR/charon.pid"
 	[ "${CGW_ROUTING:-}" = bgp ] && lab_frr_stop "$CGW_FRR" bgpd zebra
-	for l in $(ip -n cgw -o link show type xfrm 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
-		ip -n cgw link del "$l" || return 1
-	done
+	cgw_kernel_clear || return 1
 	ip -n cgw xfrm state flush && ip -n cgw xfrm policy flush || return 1
-	nsx cgw nft delete table inet cgw 2>/dev/null
 	rm -rf "$CGW_DIR/run" && mkdir -p "$CGW_DIR/run"
 }
 cgw_power_on() { cgw_frr_start && cgw_start_daemon; }
