@@ -165,6 +165,13 @@ cgw_power_on() { cgw_frr_start && cgw_start_daemon; }
 cgw_field() { # cgw_field N COLUMN
 	cgw_ctl -t show tunnels 2>/dev/null | awk -F'\t' -v n="$1" -v c="$2" '$2 == n { print $c; exit }'
 }
+# cgw_tunnel_json N EXPR: EXPR (python) of tunnel N's object `t` in
+# `cgwctl -j show tunnels`, e.g. 't["child"]["spiIn"]'
+cgw_tunnel_json() {
+	cgw_ctl -j show tunnels | python3 -c 'import json,sys
+t = [x for x in json.load(sys.stdin)["tunnels"] if x["tunnel"] == int(sys.argv[1])][0]
+print(eval(sys.argv[2]))' "$1" "$2"
+}
 # cgw_advertised PREFIX [BGPD]: over how many tunnels show routes lists
 # PREFIX as advertised (with BGPD: as bgpd's adj-rib-out has it, column 9:
 # sent, not-sent, unexpected, unread)

@@ -10,7 +10,7 @@ LAB_GATEWAY=cgw
 lab_scenario_begin
 
 cgw_lab_up
-spi1=$(cgw_ctl -j show tunnels | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][0]["child"]["spiIn"])')
+spi1=$(cgw_tunnel_json 1 't["child"]["spiIn"]')
 
 # 1. restart cgwd: no packet lost, same SAs
 lab_ping_start onprem-host "$VPC_HOST"
@@ -24,7 +24,7 @@ lab_log "cgwd restart: $rx replies, $lost lost, longest gap ${outage}s"
 lab_timing cgwd_restart_lost "$lost"
 lab_timing cgwd_restart_gap_s "$outage"
 [ "$lost" -eq 0 ] || lab_fail "pings lost across a cgwd restart: $lost lost, longest gap ${outage}s"
-spi1b=$(cgw_ctl -j show tunnels | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][0]["child"]["spiIn"])')
+spi1b=$(cgw_tunnel_json 1 't["child"]["spiIn"]')
 [ "$spi1" = "$spi1b" ] || lab_fail "tunnel 1's SA changed across a cgwd restart ($spi1 -> $spi1b)"
 grep -q "adopted the running charon" "$CGW_DIR/cgwd.log" || lab_fail "cgwd did not adopt charon"
 
@@ -68,12 +68,12 @@ awk -v g="$outage" 'BEGIN { exit !(g < 1.0) }' ||
 lab_wait 30 "tunnel 1 usable" eval '[ "$(cgw_field 1 15)" = usable ]' || lab_fail "tunnel 1 not usable"
 lab_ping_start onprem-host "$VPC_HOST"
 lab_sleep 1
-spi_before=$(cgw_field 1 3; cgw_ctl -j show tunnels | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][0]["child"]["spiIn"])')
+spi_before=$(cgw_field 1 3; cgw_tunnel_json 1 't["child"]["spiIn"]')
 t0=$(lab_us)
 cgw_ctl reset 1 | sed 's/^/# /' || lab_fail "cgwctl reset 1"
 # new SAs (another SPI), installed
 lab_wait 30 "tunnel 1 re-established with new SAs" eval \
-	'gw_tunnel_up 1 && [ "$(cgw_field 1 3; cgw_ctl -j show tunnels | python3 -c "import json,sys; print(json.load(sys.stdin)[\"tunnels\"][0][\"child\"][\"spiIn\"])")" != "$spi_before" ]' ||
+	'gw_tunnel_up 1 && [ "$(cgw_field 1 3; cgw_tunnel_json 1 "t[\"child\"][\"spiIn\"]")" != "$spi_before" ]' ||
 	lab_fail "tunnel 1 not re-established after reset"
 lab_timing reset_to_tunnel_up "$(lab_since "$t0")"
 lab_sleep 2

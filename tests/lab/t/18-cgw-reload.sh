@@ -138,11 +138,6 @@ no_ping_lost "a second connection added and removed" reload_second_conn_lost
 
 # 3b. AWS modifies tunnel 1's options (Modify VPN tunnel options): a new
 # PSK, AES256 in both phases.  AWS's endpoint restarts with them.
-tjson() { # tjson N EXPR: EXPR of tunnel N's object in show tunnels -j (t)
-	cgw_ctl -j show tunnels | python3 -c 'import json,sys
-t = [x for x in json.load(sys.stdin)["tunnels"] if x["tunnel"] == int(sys.argv[1])][0]
-print(eval(sys.argv[2]))' "$1" "$2"
-}
 modified=$LAB_RUN/aws-modified.json
 newpsk=$(python3 - "$LAB_JSON" "$modified" "$AWS_EP1" <<'PY'
 import json, secrets, string, sys
@@ -158,8 +153,8 @@ json.dump(d, open(sys.argv[2], "w"), indent=1)
 print(o["PreSharedKey"])
 PY
 ) && [ -n "$newpsk" ] || lab_fail "modifying tunnel 1's options"
-spi2_before=$(tjson 2 't["child"]["spiIn"]')
-bgp2_up_before=$(tjson 2 't["bgp"]["uptimeSeconds"]')
+spi2_before=$(cgw_tunnel_json 2 't["child"]["spiIn"]')
+bgp2_up_before=$(cgw_tunnel_json 2 't["bgp"]["uptimeSeconds"]')
 lab_render "$modified" || lab_fail "render the modified tunnel"
 vgw_endpoint_restart 1 || lab_fail "AWS endpoint 1 with its new options"
 # (cgw's side keeps the old SAs until dead-peer detection clears them, but
@@ -179,16 +174,16 @@ reload
 # (the old SAs, dead at AWS, are still listed until they go: the new
 # ones are those with the new proposal)
 lab_wait 60 "tunnel 1 up with its new options" eval \
-	'gw_tunnel_up 1 && [[ $(tjson 1 "t[\"ike\"][\"proposal\"]") == AES_CBC_256/* ]]' ||
+	'gw_tunnel_up 1 && [[ $(cgw_tunnel_json 1 "t[\"ike\"][\"proposal\"]") == AES_CBC_256/* ]]' ||
 	lab_fail "tunnel 1 not back with the new options: $(cgw_ctl diagnose 1 2>&1 | head -3)"
 lab_timing reload_modified_tunnel_up_s "$(lab_since "$t0")"
 lab_wait 60 "BGP 1 Established" gw_bgp_up 1 || lab_fail "BGP 1 not back after the options changed"
 lab_timing reload_modified_bgp_up_s "$(lab_since "$t0")"
-[[ $(tjson 1 't["ike"]["proposal"]') == AES_CBC_256/* && $(tjson 1 't["child"]["proposal"]') == AES_CBC_256/* ]] ||
-	lab_fail "tunnel 1's SAs are not AES256: $(tjson 1 't["ike"]["proposal"], t["child"]["proposal"]')"
-[ "$(tjson 2 't["child"]["spiIn"]')" = "$spi2_before" ] ||
+[[ $(cgw_tunnel_json 1 't["ike"]["proposal"]') == AES_CBC_256/* && $(cgw_tunnel_json 1 't["child"]["proposal"]') == AES_CBC_256/* ]] ||
+	lab_fail "tunnel 1's SAs are not AES256: $(cgw_tunnel_json 1 't["ike"]["proposal"], t["child"]["proposal"]')"
+[ "$(cgw_tunnel_json 2 't["child"]["spiIn"]')" = "$spi2_before" ] ||
 	lab_fail "tunnel 2's SAs were replaced, though its options did not change"
-(( $(tjson 2 't["bgp"]["uptimeSeconds"]') > bgp2_up_before )) || lab_fail "tunnel 2's BGP session was reset"
+(( $(cgw_tunnel_json 2 't["bgp"]["uptimeSeconds"]') > bgp2_up_before )) || lab_fail "tunnel 2's BGP session was reset"
 lab_wait 30 "VGW receives $ONPREM_NET over both tunnels" eval '[ "$(vgw_paths "$ONPREM_NET")" = 2 ]' ||
 	lab_fail "VGW has $(vgw_paths "$ONPREM_NET") paths to $ONPREM_NET after the change"
 lab_sleep 2

@@ -17,8 +17,7 @@ cp "$conn" "$LAB_RUN/conn.before"
 sed -i '0,/psk "[^"]*"/s//psk "Wrong_psk_12345"/' "$conn"
 cmp -s "$conn" "$LAB_RUN/conn.before" && lab_fail "could not change the PSK"
 
-spi2() { cgw_ctl -j show tunnels | python3 -c 'import json,sys; print(json.load(sys.stdin)["tunnels"][1]["child"]["spiIn"])'; }
-spi2_before=$(spi2)
+spi2_before=$(cgw_tunnel_json 2 't["child"]["spiIn"]')
 t0=$(lab_us)
 out=$(cgw_ctl reload --confirm 30) || lab_fail "reload --confirm 30: $out"
 lab_log "reload --confirm 30: $out"
@@ -29,7 +28,7 @@ lab_wait 25 "tunnel 1 refused with the wrong PSK" eval '[[ $(cgw_diag 1) == psk-
 	lab_fail "the wrong PSK never took effect: $(cgw_diag 1)"
 lab_timing confirm_broken_after_s "$(lab_since "$t0")"
 lab_wait 10 "tunnel 2 UP" gw_tunnel_up 2 || lab_fail "tunnel 2 is down, though its settings did not change"
-[ "$(spi2)" = "$spi2_before" ] || lab_fail "tunnel 2's SAs were replaced, though its settings did not change"
+[ "$(cgw_tunnel_json 2 't["child"]["spiIn"]')" = "$spi2_before" ] || lab_fail "tunnel 2's SAs were replaced, though its settings did not change"
 # not confirmed: back by itself
 lab_wait 35 "both tunnels UP again" eval 'gw_tunnel_up 1 && gw_tunnel_up 2' ||
 	lab_fail "not back within 35 s of the reload: $(cgw_diag 1)"
