@@ -215,6 +215,9 @@ void cgwd_reload_exec(struct cgwd *d);
 int health_start(struct cgwd *d);
 void health_stop(struct cgwd *d);
 void health_child(struct cgwd *d, struct tunnel *t);
+/* A new charon took tunnel t over while the kernel still has the old
+ * one's SAs (true), or its own CHILD_SA is in (false). */
+void health_replacing(struct cgwd *d, struct tunnel *t, bool replacing);
 void health_reset(struct cgwd *d, struct tunnel *t);
 void health_frr_applied(struct cgwd *d, unsigned int gen);
 /* The tunnel's interface was created anew: probe through the new one. */

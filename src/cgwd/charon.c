@@ -123,6 +123,9 @@ load_all(struct cgwd *d)
 			t->last_initiate = time(NULL);
 			charon_tunnel_cmd(d, CGW_MSG_INITIATE, t);
 		}
+		/* The dead charon's SAs carry it until this one's are in. */
+		if (t->inherited_until && t->child_up)
+			health_replacing(d, t, true);
 	}
 	charon_request_sas(d);
 }

@@ -93,6 +93,14 @@ probes_only(const struct fo_tunnel *t)
 	return t->child_up && !t->drained && !t->probe_ok;
 }
 
+/* Its probe losses are its replacement's (failover.h). */
+static bool
+replacement_loss(const struct fo_tunnel *t, uint64_t now)
+{
+	return probes_only(t) && t->replacing &&
+	    now - t->replacing_since < FO_REPLACE_MS;
+}
+
 static void
 enter(struct fo_tunnel *t, enum fo_state s, uint64_t now)
 {
@@ -123,6 +131,8 @@ step(struct fo_conn *c, struct fo_tunnel *t, uint64_t now)
 			t->kept_last = false;
 			break;
 		}
+		if (replacement_loss(t, now))
+			break;
 		if (probes_only(t) && !other_usable(c, t)) {
 			t->kept_last = true;
 			break;
@@ -183,7 +193,27 @@ fo_child(struct fo_conn *c, int i, bool up, uint64_t now_ms)
 		t->probe_ok = false;
 		t->lost = 0;
 		t->traffic_ticks = 0;
+		t->replacing = false;
 	}
+	return step_all(c, now_ms);
+}
+
+bool
+fo_replacing(struct fo_conn *c, int i, bool replacing, uint64_t now_ms)
+{
+	struct fo_tunnel *t = &c->t[i];
+
+	if (!replacing && t->replacing && t->state == FO_UP && t->lost) {
+		/* The new SAs are in: the run so far was the replacement's,
+		 * a new one judges them. */
+		t->probe_ok = true;
+		t->lost = 0;
+		t->traffic_ticks = 0;
+	}
+	if (replacing)
+		t->replace_lost = 0;
+	t->replacing = replacing;
+	t->replacing_since = now_ms;
 	return step_all(c, now_ms);
 }
 
@@ -215,6 +245,8 @@ fo_probe(struct fo_conn *c, int i, bool answered, uint64_t now_ms)
 			t->need = fo_misses_needed(c, i);
 		if (++t->lost >= t->need)
 			t->probe_ok = false;
+		if (t->replacing && t->lost > t->replace_lost)
+			t->replace_lost = t->lost;
 	}
 	return step_all(c, now_ms);
 }

@@ -40,6 +40,15 @@
  * tunnel whose probes fail while another's are shown filtered is taken to
  * have filtered probes too: probes_filtered.  While they are, probes
  * cannot tell a dead tunnel, and BGP's hold timer and DPD do it.
+ *
+ * Nor, for FO_REPLACE_MS, one whose SAs are being replaced under it: a
+ * new charon (the old one died) negotiates SAs the kernel still has from
+ * the old one, AWS drops its old ones when it installs the new, and what
+ * is in flight until ours are in is lost.  That loss is the replacement's,
+ * not the path's, and every tunnel the dead charon held is in the same
+ * exchange, so moving traffic gains nothing; taking the tunnel out would
+ * cost its BGP session and a hold-down.  The new CHILD_SA starts a new
+ * loss run.
  */
 #ifndef CGW_FAILOVER_H
 #define CGW_FAILOVER_H
@@ -56,6 +65,9 @@
  * two, so one stray packet (a BGP keepalive at the wrong moment) is not
  * taken for a working tunnel. */
 #define FO_TRAFFIC_TICKS 2u
+/* How long a replacement's loss is excused (fo_replacing): the exchange
+ * takes a round trip or two and charon's work, seconds on a busy box. */
+#define FO_REPLACE_MS 5000u
 
 struct fo_config {
 	unsigned int misses;		/* lost probes in a row = dead, clean path */
@@ -78,6 +90,9 @@ struct fo_tunnel {
 	bool probes_failing;		/* dead by probes alone (SA up) */
 	bool probes_filtered;		/* ...but traffic shows it is not */
 	bool kept_last;			/* in use on probe loss as the last */
+	bool replacing;			/* its SAs being replaced under it */
+	uint64_t replacing_since;
+	unsigned int replace_lost;	/* longest loss run in the replacement */
 	unsigned int lost;		/* probes lost in a row */
 	unsigned int traffic_ticks;	/* intervals of the run with traffic in */
 	unsigned int need;		/* lost in a row that mean dead, this run */
@@ -103,6 +118,10 @@ bool fo_tick(struct fo_conn *c, uint64_t now_ms);
 /* Takes a tunnel out of use on purpose (before a reset), or gives it back
  * (it then returns like a failed tunnel, after the hold-down). */
 bool fo_drain(struct fo_conn *c, int i, bool drained, uint64_t now_ms);
+/* Tunnel i's SAs are being replaced under it (a new charon was handed a
+ * tunnel whose kernel SAs the old one left), or no longer: the new
+ * CHILD_SA is in, or the replacement was given up. */
+bool fo_replacing(struct fo_conn *c, int i, bool replacing, uint64_t now_ms);
 
 /* A restarted cgwd (reload, restart) learns that tunnel i was out of
  * service before: it stays out until healthy again, as if it had just

@@ -204,6 +204,31 @@ health_child(struct cgwd *d, struct tunnel *t)
 		apply_conn(d, t->conn_idx);
 }
 
+/* Between the two, failover puts the probes' losses down to the
+ * replacement (failover.h). */
+void
+health_replacing(struct cgwd *d, struct tunnel *t, bool replacing)
+{
+	int k = (int)t->conf->index - 1;
+	struct fo_conn *fo;
+	uint64_t now = now_ms();
+
+	if (!d->fo)
+		return;
+	fo = &d->fo[t->conn_idx];
+	if (replacing)
+		log_info(LOG_HM, "%s: the new charon replaces the SAs the old "
+		    "one left: probe loss until its CHILD_SA is in is the "
+		    "replacement's", t->name);
+	else if (fo->t[k].replacing)
+		log_info(LOG_HM, "%s: new CHILD_SA in %llu ms after the new "
+		    "charon took the tunnel, at most %u probes lost in a row",
+		    t->name, (unsigned long long)(now -
+		    fo->t[k].replacing_since), fo->t[k].replace_lost);
+	if (fo_replacing(fo, k, replacing, now))
+		apply_conn(d, t->conn_idx);
+}
+
 /* cgwctl reset: make before break.  The tunnel is first taken out of
  * use like a failed one (traffic, both directions, moves to the other
  * tunnel), and only when bgpd has that and AWS has had a second to follow
@@ -329,7 +354,8 @@ reinit_due(struct cgwd *d, struct tunnel *t)
 	/* only a tunnel that worked with this CHILD_SA: one coming up for
 	 * the first time is still being answered */
 	if (t->reinit_sent || !t->child_up || !ft->answered_child ||
-	    ft->probe_ok || ft->probes_filtered || d->plugin_fd < 0)
+	    ft->probe_ok || ft->probes_filtered || ft->replacing ||
+	    d->plugin_fd < 0)
 		return;
 	lost_ms = probe_lost_for_ms(&t->probe);
 	if (lost_ms < REINIT_AFTER_MS)

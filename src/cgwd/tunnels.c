@@ -320,9 +320,11 @@ tunnel_set_state(struct cgwd *d, struct tunnel *t, bool child_up,
 {
 	bool was_child = t->child_up;
 
-	if (child_up)
+	if (child_up && t->inherited_until) {
 		t->inherited_until = 0;
-	else if (t->inherited_until && time(NULL) < t->inherited_until)
+		health_replacing(d, t, false);
+	} else if (!child_up && t->inherited_until &&
+	    time(NULL) < t->inherited_until)
 		return;		/* the old SAs still carry it; probes judge */
 	t->child_up = child_up;
 	if (why)

@@ -481,6 +481,52 @@ test_restored_failure(void)
 	CHECK(fo_usable(&c, 0) && !fo_pull_return(&c, 1) && !fo_failed(&c, 0));
 }
 
+/* After a charon crash the new charon replaces the SAs the old one left:
+ * the loss until its CHILD_SA is in takes no tunnel out, for a while. */
+static void
+test_replacement_loss(void)
+{
+	both_up();
+	CHECK(!fo_replacing(&c, 0, true, 1000));
+	CHECK(!fo_replacing(&c, 1, true, 1000));
+	for (uint64_t t = 1100; t <= 1800; t += 100) {
+		CHECK(!fo_probe(&c, 0, false, t));
+		if (t <= 1200)
+			fo_probe(&c, 1, false, t);
+	}
+	CHECK(fo_usable(&c, 0) && !fo_shut(&c, 0) && c.t[0].probes_failing);
+	CHECK(c.t[0].replace_lost == 8 && c.t[1].replace_lost == 2);
+	CHECK(!fo_replacing(&c, 1, false, 1250));	/* tunnel 2's is in */
+	fo_probe(&c, 1, true, 1300);
+	CHECK(fo_usable(&c, 0) && fo_usable(&c, 1));
+	/* tunnel 1's is in: a new run judges the new SAs, the old one is
+	 * not learned as random loss */
+	CHECK(!fo_replacing(&c, 0, false, 1900));
+	CHECK(c.t[0].probe_ok && c.t[0].lost == 0 && c.t[0].lost_w == 0);
+	CHECK(!fo_probe(&c, 0, false, 2000));
+	CHECK(!fo_probe(&c, 0, false, 2100));
+	CHECK(fo_probe(&c, 0, false, 2200));	/* the new SAs do not work */
+	CHECK(!fo_usable(&c, 0) && fo_shut(&c, 0) && c.t[0].failovers == 1);
+
+	/* No new CHILD_SA within FO_REPLACE_MS: judged as any tunnel. */
+	both_up();
+	fo_replacing(&c, 0, true, 1000);
+	fo_replacing(&c, 1, true, 1000);
+	fo_replacing(&c, 1, false, 1200);
+	fo_probe(&c, 1, true, 1200);
+	for (uint64_t t = 1100; t < 1000 + FO_REPLACE_MS; t += 100)
+		fo_probe(&c, 0, false, t);
+	CHECK(fo_usable(&c, 0));
+	CHECK(fo_tick(&c, 1000 + FO_REPLACE_MS));
+	CHECK(!fo_usable(&c, 0) && fo_shut(&c, 0));
+
+	/* A CHILD_SA that goes ends the replacement: out at once. */
+	both_up();
+	fo_replacing(&c, 0, true, 1000);
+	CHECK(fo_child(&c, 0, false, 1100));
+	CHECK(!c.t[0].replacing && !fo_usable(&c, 0));
+}
+
 int
 main(void)
 {
@@ -503,5 +549,6 @@ main(void)
 	test_cut_path_still_fails_over();
 	test_filtered_idle_tunnels_recover();
 	test_traffic_evidence_is_per_run();
+	test_replacement_loss();
 	return unit_summary();
 }
