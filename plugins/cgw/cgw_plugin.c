@@ -22,6 +22,7 @@
 #include "cgw_control.h"
 #include "cgw_link.h"
 #include "cgw_listener.h"
+#include "cgw_attempts.h"
 
 #include <ctype.h>
 #include <dlfcn.h>
@@ -51,6 +52,9 @@ struct private_cgw_plugin_t {
 
 	/** bus events to cgwd */
 	cgw_listener_t *listener;
+
+	/** one IKE_SA coming up per tunnel */
+	cgw_attempts_t *attempts;
 };
 
 METHOD(plugin_t, get_name, char*,
@@ -72,21 +76,25 @@ static bool plugin_cb(private_cgw_plugin_t *this,
 		this->control = cgw_control_create(this->config);
 		this->link = cgw_link_create(path, this->config, this->control);
 		this->listener = cgw_listener_create(this->config, this->link);
+		this->attempts = cgw_attempts_create(this->config);
 		lib->credmgr->add_set(lib->credmgr,
 							  this->config->get_creds(this->config));
 		charon->backends->add_backend(charon->backends,
 									  &this->config->backend);
 		charon->bus->add_listener(charon->bus, &this->listener->listener);
+		charon->bus->add_listener(charon->bus, &this->attempts->listener);
 		this->link->start(this->link);
 	}
 	else
 	{
+		charon->bus->remove_listener(charon->bus, &this->attempts->listener);
 		charon->bus->remove_listener(charon->bus, &this->listener->listener);
 		charon->backends->remove_backend(charon->backends,
 										 &this->config->backend);
 		lib->credmgr->remove_set(lib->credmgr,
 								 this->config->get_creds(this->config));
 		this->link->destroy(this->link);
+		this->attempts->destroy(this->attempts);
 		this->listener->destroy(this->listener);
 		this->control->destroy(this->control);
 		this->config->destroy(this->config);

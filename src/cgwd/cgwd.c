@@ -127,6 +127,7 @@ on_tick(void *arg)
 	confirm_tick(d);
 	charon_keep_up(d);
 	tunnels_retry_refused(d);
+	clamp_retry(d);
 	frr_tick(d);
 	sd_notify(0, "WATCHDOG=1");
 }
@@ -165,6 +166,7 @@ run(struct cgwd *d)
 	tunnels_apply_kernel(d);
 	if (tunnels_monitor_start(d) < 0)
 		fatalx("cannot watch the kernel's interfaces");
+	clamp_start(d);
 	state_save(d);
 	if (health_start(d) < 0)
 		fatalx("cannot start the probes");
@@ -190,6 +192,7 @@ run(struct cgwd *d)
 	loop_free(d->loop);
 	confirm_snapshot_free(d);
 	d->monitor = kernel_monitor_free(d->monitor);
+	clamp_stop(d);
 	kernel_free(d->kernel);
 	free(d->tunnels);
 	cgw_conf_free(d->conf);

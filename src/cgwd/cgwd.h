@@ -21,6 +21,7 @@
 #include "conf/conf.h"
 #include "kernel/kernel.h"
 #include "kernel/monitor.h"
+#include "kernel/nft_watch.h"
 #include "lib/cgw_msg.h"
 #include "lib/msg.h"
 
@@ -37,6 +38,7 @@ struct tunnel {
 	uint32_t if_id;
 	int ifindex;			/* 0 until the interface exists */
 	bool child_up;			/* CHILD_SA installed */
+	bool child_event_unlisted;	/* a CHILD_SA event since LIST_SAS went */
 	/* charon's unique ids of the IKE_SA and CHILD_SA carrying it (0 =
 	 * unknown): events about other SAs of the tunnel (a rekey's or a
 	 * make-before-break's old ones) do not take it down */
@@ -65,7 +67,8 @@ struct tunnel {
 	bool adj_out_read;		/* ...for the show routes being answered */
 	/* health.c: probes and the failover verdict */
 	struct probe probe;
-	bool reinit_sent;		/* this loss run: make-before-break asked */
+	unsigned reinit_tries;		/* this loss run: make-before-break asked */
+	uint32_t reinit_at_ms;		/* the next attempt, in ms of the run */
 	bool rx_valid;			/* during a loss run: the counters */
 	uint64_t rx_packets;		/* ...that came in, at the last tick */
 	uint32_t rx_echo_in;		/* ...of which the probes' answers */
@@ -117,6 +120,12 @@ struct cgwd {
 	struct cgw_conf *conf;
 	struct kernel *kernel;
 	struct kernel_monitor *monitor;	/* changes to cgw's interfaces */
+	/* clamp.c: the MSS clamp's nftables table */
+	struct {
+		struct nft_watch *watch;	/* changes by others */
+		char refused[160];	/* nftables' last refusal, "" = in place */
+		time_t next_try;
+	} clamp;
 	struct loop *loop;
 	struct tunnel *tunnels;
 	size_t n_tunnels;
@@ -194,6 +203,12 @@ void tunnel_refresh_details(struct tunnel *t);
 uint32_t tunnel_bgp_wait_s(const struct tunnel *t, time_t now);
 /* The AS cgw speaks for on t's connection (the box's unless overridden). */
 uint32_t tunnel_local_asn(const struct cgwd *d, const struct tunnel *t);
+
+/* clamp.c: writes the MSS clamp and keeps it written */
+int clamp_start(struct cgwd *d);
+void clamp_apply(struct cgwd *d);
+void clamp_retry(struct cgwd *d);
+void clamp_stop(struct cgwd *d);
 
 /* diagnose_facts.c: what cgwd knows, as diagnose.c's facts */
 struct diag_facts;

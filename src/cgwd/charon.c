@@ -173,8 +173,12 @@ charon_keep_up(struct cgwd *d)
 void
 charon_request_sas(struct cgwd *d)
 {
+	size_t i;
+
 	if (d->listing)
 		return;
+	for (i = 0; i < d->n_tunnels; i++)
+		d->tunnels[i].child_event_unlisted = false;
 	if (charon_send(d, CGW_MSG_LIST_SAS, NULL, 0) == 0)
 		d->listing = true;
 	else
@@ -334,6 +338,7 @@ on_event(struct cgwd *d, const struct cgw_msg_event *ev)
 			keep_ike(d, t, ev->ike_id);
 		t->ike_id = ev->ike_id;
 		t->child_id = ev->child_id;
+		t->child_event_unlisted = true;
 		tunnel_set_state(d, t, true, "IPSEC IS UP");
 		break;
 	case CGW_EV_CHILD_REKEY:
@@ -341,6 +346,7 @@ on_event(struct cgwd *d, const struct cgw_msg_event *ev)
 		break;
 	case CGW_EV_CHILD_DOWN:
 		t->child_id = 0;
+		t->child_event_unlisted = true;
 		tunnel_set_state(d, t, false, "IPSEC IS DOWN: CHILD_SA closed");
 		break;
 	case CGW_EV_IKE_UP:
@@ -403,8 +409,12 @@ on_sa(struct cgwd *d, const struct cgw_msg_sa *sa)
 		t->child_id = sa->child_id;
 	}
 	/* The listing is the truth (e.g. SAs found by a restarted cgwd);
-	 * events may have been missed while nobody listened. */
-	if (installed != t->child_up)
+	 * events may have been missed while nobody listened.  But not over
+	 * an event that came after it was asked for: the plugin may have
+	 * looked at the IKE_SA before its CHILD_SA was installed and sent
+	 * the record after the event (seen in the lab: a new charon's first
+	 * listing took a tunnel down 11 ms after its CHILD_SA came up). */
+	if (installed != t->child_up && !t->child_event_unlisted)
 		tunnel_set_state(d, t, installed, installed ? "IPSEC IS UP" :
 		    "IPSEC IS DOWN: no CHILD_SA");
 }

@@ -38,6 +38,7 @@ static const char *const keys[DIAG_CAUSE_MAX] = {
 	[DIAG_PROBES_FILTERED] = "probes-filtered",
 	[DIAG_BGP_REFUSED] = "bgp-config-refused",
 	[DIAG_KERNEL_REFUSED] = "kernel-refused",
+	[DIAG_MSS_MISSING] = "mss-clamp-missing",
 	[DIAG_PATH_DOWN] = "path-down",
 	[DIAG_MTU] = "mtu",
 	[DIAG_BGP_ASN] = "bgp-asn-mismatch",
@@ -350,6 +351,35 @@ bgp(const struct diag_facts *f, struct findings *fs)
 	}
 }
 
+/* What is wrong with the tunnel itself, in the order an engineer looks. */
+static void
+tunnel_causes(const struct diag_facts *f, struct findings *fs)
+{
+	if (!f->child_up) {
+		if (!ike_failed(f, fs))
+			add(fs, DIAG_IPSEC_DOWN, DIAG_FAULT, "tunnel %u: IPsec "
+			    "to %s is down and no cause has been seen yet (IKE "
+			    "%s): cgw keeps initiating; run cgwctl diagnose "
+			    "again in a few seconds, or read charon's log",
+			    f->index, f->aws_outside, f->ike_up ?
+			    "established, CHILD_SA missing" : "not established");
+		return;
+	}
+	if (path_failed(f, fs)) {
+		lifetimes(f, fs);
+		return;
+	}
+	lifetimes(f, fs);
+	if (f->bgp && f->frr_refused[0])
+		add(fs, DIAG_BGP_REFUSED, DIAG_FAULT, "tunnel %u: bgpd refused "
+		    "cgw's command \"%s\": %s; the fault is on this box (cgw.conf, "
+		    "or FRR's own configuration beside cgw's), not at AWS: "
+		    "correct it and run cgwctl reload", f->index,
+		    f->frr_refused_cmd, f->frr_refused);
+	if (f->bgp)
+		bgp(f, fs);
+}
+
 int
 diag_evaluate(const struct diag_facts *f, struct diag_finding *out, int max)
 {
@@ -374,29 +404,16 @@ diag_evaluate(const struct diag_facts *f, struct diag_finding *out, int max)
 		    "second", f->index, f->kernel_op, f->kernel_error);
 	if (fs.n)
 		return fs.n;	/* what follows from it would only mislead */
-	if (!f->child_up) {
-		if (!ike_failed(f, &fs))
-			add(&fs, DIAG_IPSEC_DOWN, DIAG_FAULT, "tunnel %u: IPsec "
-			    "to %s is down and no cause has been seen yet (IKE "
-			    "%s): cgw keeps initiating; run cgwctl diagnose "
-			    "again in a few seconds, or read charon's log",
-			    f->index, f->aws_outside, f->ike_up ?
-			    "established, CHILD_SA missing" : "not established");
-		return fs.n;
-	}
-	if (path_failed(f, &fs)) {
-		lifetimes(f, &fs);
-		return fs.n;
-	}
-	lifetimes(f, &fs);
-	if (f->bgp && f->frr_refused[0])
-		add(&fs, DIAG_BGP_REFUSED, DIAG_FAULT, "tunnel %u: bgpd refused "
-		    "cgw's command \"%s\": %s; the fault is on this box (cgw.conf, "
-		    "or FRR's own configuration beside cgw's), not at AWS: "
-		    "correct it and run cgwctl reload", f->index,
-		    f->frr_refused_cmd, f->frr_refused);
-	if (f->bgp)
-		bgp(f, &fs);
+	tunnel_causes(f, &fs);
+	/* The box's own: added to whatever the tunnel has. */
+	if (f->mss_refused[0])
+		add(&fs, DIAG_MSS_MISSING, DIAG_WARNING, "tunnel %u: cgw's TCP "
+		    "MSS clamp is not installed, nftables refused table inet "
+		    "cgw (%s): TCP through the tunnels may hang on full-size "
+		    "segments (AWS does no path MTU discovery); the table is "
+		    "cgw's: remove what else was put in it (nft list table "
+		    "inet cgw), cgw writes it again every few seconds",
+		    f->index, f->mss_refused);
 	if (fs.n == 0)
 		add(&fs, DIAG_OK, DIAG_INFO, "tunnel %u: IPsec up%s, probes "
 		    "answered in %.1f ms%s", f->index,

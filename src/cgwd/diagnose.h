@@ -39,6 +39,7 @@ enum diag_cause {
 	DIAG_PROBES_FILTERED,	/* probes-filtered: only ICMP fails */
 	DIAG_BGP_REFUSED,	/* bgp-config-refused: bgpd refused cgw's */
 	DIAG_KERNEL_REFUSED,	/* kernel-refused: the kernel refused cgw's */
+	DIAG_MSS_MISSING,	/* mss-clamp-missing: nftables refused it */
 	DIAG_CAUSE_MAX
 };
 
@@ -100,6 +101,8 @@ struct diag_facts {
 	char kernel_error[64];		/* strerror */
 	char outside_if[16];		/* cgw.conf's outside-interface... */
 	bool outside_if_missing;	/* ...which the kernel does not have */
+	/* nftables' refusal of cgw's MSS clamp (the box's, "" = in place) */
+	char mss_refused[160];
 };
 
 struct diag_finding {

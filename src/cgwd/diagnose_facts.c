@@ -80,6 +80,8 @@ tunnel_diag_facts(struct cgwd *d, const struct tunnel *t,
 	    t->diag.bgp_reason);
 	f->bgp_read_ms = t->bgp_read_ms;
 	f->routes_sent = t->routes_sent;
+	snprintf(f->mss_refused, sizeof(f->mss_refused), "%s",
+	    d->clamp.refused);
 	if (t->diag.kernel_op[0]) {
 		snprintf(f->kernel_op, sizeof(f->kernel_op), "%s", t->diag.kernel_op);
 		snprintf(f->kernel_error, sizeof(f->kernel_error), "%s",

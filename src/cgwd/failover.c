@@ -185,8 +185,10 @@ fo_child(struct fo_conn *c, int i, bool up, uint64_t now_ms)
 {
 	struct fo_tunnel *t = &c->t[i];
 
-	if (up != t->child_up)
+	if (up != t->child_up) {
 		t->answered_child = false;
+		t->child_since = now_ms;
+	}
 	t->child_up = up;
 	if (!up) {
 		/* Probes through a gone SA say nothing: start over. */

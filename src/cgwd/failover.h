@@ -86,6 +86,7 @@ struct fo_tunnel {
 	bool child_up;
 	bool probe_ok;			/* last probe answered */
 	bool answered_child;		/* ...once, since the CHILD_SA came up */
+	uint64_t child_since;		/* when the CHILD_SA came up */
 	bool drained;			/* taken out by the operator (reset) */
 	bool probes_failing;		/* dead by probes alone (SA up) */
 	bool probes_filtered;		/* ...but traffic shows it is not */

@@ -337,32 +337,63 @@ traffic_in(struct cgwd *d, struct tunnel *t)
  * long while its CHILD_SA stands (an AWS endpoint replaced loses its SAs
  * without a DELETE; a path cut) gets a new IKE_SA beside the old one, at
  * once rather than when dead peer detection gives up some 30 s later.
- * Once per loss run: a peer that answers IKE but not the probes is not
- * asked again and again. */
+ * An attempt the peer refuses (a replaced endpoint answers NO_PROPOSAL_
+ * CHOSEN until its configuration is loaded) is made again every second for
+ * the first 20 s, then every 8 s, for as long as the loss run lasts (an
+ * attempt asked for while one is still retransmitting starts nothing, so
+ * time, not attempts, sets the pace): measured in
+ * the lab, one refused attempt left the tunnel to dead peer detection, UP
+ * 21.9 s after the endpoint was back.  The plugin starts none while one is
+ * still coming up (it retransmits by itself), and a peer that answers IKE
+ * but not the probes costs one IKE_SA per 8 s.  A CHILD_SA through which
+ * nothing has ever answered gets one after 10 s, then every 30 s: a new
+ * tunnel is still being answered in its first seconds, but one whose SAs
+ * stand while ESP goes nowhere (measured once in the lab, after two
+ * IKE_SAs came up at once) is not left so while dead peer detection,
+ * which only sees IKE, is content. */
 #define REINIT_AFTER_MS 1000
+#define REINIT_RETRY_MS 1000
+#define REINIT_FAST_FOR_MS 20000
+#define REINIT_SLOW_RETRY_MS 8000
+#define REINIT_UNANSWERED_MS 10000
+#define REINIT_UNANSWERED_RETRY_MS 30000
 
 static void
 reinit_due(struct cgwd *d, struct tunnel *t)
 {
 	const struct fo_tunnel *ft = &d->fo[t->conn_idx].t[t->conf->index - 1];
-	uint32_t lost_ms;
+	uint32_t lost_ms, first_ms, retry_ms;
 
 	if (!t->probe.lost_run) {
-		t->reinit_sent = false;
+		t->reinit_tries = 0;
+		t->reinit_at_ms = 0;
 		return;
 	}
-	/* only a tunnel that worked with this CHILD_SA: one coming up for
-	 * the first time is still being answered */
-	if (t->reinit_sent || !t->child_up || !ft->answered_child ||
-	    ft->probe_ok || ft->probes_filtered || ft->replacing ||
-	    d->plugin_fd < 0)
+	if (!t->child_up || ft->probe_ok || ft->probes_filtered ||
+	    ft->replacing || d->plugin_fd < 0)
 		return;
 	lost_ms = probe_lost_for_ms(&t->probe);
-	if (lost_ms < REINIT_AFTER_MS)
+	first_ms = REINIT_AFTER_MS;
+	retry_ms = lost_ms < REINIT_FAST_FOR_MS ? REINIT_RETRY_MS :
+	    REINIT_SLOW_RETRY_MS;
+	if (!ft->answered_child) {
+		first_ms = REINIT_UNANSWERED_MS;
+		retry_ms = REINIT_UNANSWERED_RETRY_MS;
+		/* the run may have begun before this CHILD_SA: count from it */
+		if (now_ms() - ft->child_since < lost_ms)
+			lost_ms = (uint32_t)(now_ms() - ft->child_since);
+	}
+	if (lost_ms < first_ms || lost_ms < t->reinit_at_ms)
 		return;
-	t->reinit_sent = true;
-	log_info(LOG_HM, "%s: nothing answered through the tunnel for %u ms: "
-	    "a new IKE_SA beside the old one", t->name, lost_ms);
+	t->reinit_tries++;
+	t->reinit_at_ms = lost_ms + retry_ms;
+	if (t->reinit_tries == 1)
+		log_info(LOG_HM, "%s: nothing answered through the tunnel for "
+		    "%u ms: a new IKE_SA beside the old one", t->name, lost_ms);
+	else
+		log_info(LOG_HM, "%s: nothing answered through the tunnel for "
+		    "%u ms: a new IKE_SA beside the old one (attempt %u)",
+		    t->name, lost_ms, t->reinit_tries);
 	charon_tunnel_cmd(d, CGW_MSG_REINITIATE, t);
 }
 

@@ -16,7 +16,6 @@
 #include <sys/epoll.h>
 
 #include "cgwd/loop.h"
-#include "cgwd/mss.h"
 #include "cgwd/tunnel_if.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
@@ -49,22 +48,6 @@ tunnels_build(struct cgwd *d)
 	for (i = 0; i < n; i++)
 		d->tunnels[i].bgp_tracked = d->frr_enabled;
 	return 0;
-}
-
-static void
-apply_mss(struct cgwd *d)
-{
-	char *text = NULL, err[512] = "";
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int r;
-
-	mss_rules_write(f, d->conf);
-	fclose(f);
-	r = d->kernel->ops->nft_apply(d->kernel, text, err, sizeof(err));
-	if (r < 0)
-		log_warn(LOG_KNL, "MSS clamping (nftables) not installed: %s", err);
-	free(text);
 }
 
 /* Reconciles one tunnel's interface with up (1, 0, or -1: as found);
@@ -144,7 +127,6 @@ tunnels_apply_kernel(struct cgwd *d)
 		    t->conf->ifname, t->if_id,
 		    changes ? "configured" : "adopted unchanged");
 	}
-	apply_mss(d);
 }
 
 /* Someone changed a tunnel's interface (or deleted it): put back what

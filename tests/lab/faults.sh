@@ -2,9 +2,11 @@
 # customer gateway and the AWS endpoints), AWS-side faults act on vgw.sh's
 # instances, gateway faults go through the gateway driver (gw_kill).
 #
-#   fault_cut N / fault_restore N   drop endpoint N's IKE (UDP 500, 4500) and ESP
-#                                   in inet, both directions (IKE floats to 4500
-#                                   even without NAT while ESP stays raw)
+#   fault_cut N / fault_restore N...   drop endpoint N's IKE (UDP 500, 4500) and
+#                                   ESP in inet, both directions (IKE floats to 4500
+#                                   even without NAT while ESP stays raw); a restore
+#                                   is one nft transaction: every path it names
+#                                   passes again at the same instant
 #   fault_restore_all
 #   fault_netem N "loss 2% delay 20ms 5ms"   impairment on inet's link to endpoint N
 #                                   (both directions); fault_netem_clear N
@@ -41,11 +43,14 @@ fault_cut() {
 }
 
 fault_restore() {
-	local h
-	for h in $(nsx inet nft -a list chain inet lab_faults forward 2>/dev/null |
-		sed -n "s/.*comment \"cut$1\" # handle \([0-9]*\)/\1/p"); do
-		nsx inet nft delete rule inet lab_faults forward handle "$h"
+	local n rules batch=
+	rules=$(nsx inet nft -a list chain inet lab_faults forward 2>/dev/null)
+	for n in "$@"; do
+		batch+=$(sed -n "s/.*comment \"cut$n\" # handle \([0-9]*\)/delete rule inet lab_faults forward handle \1/p" <<<"$rules")
+		batch+=$'\n'
 	done
+	[ -n "${batch//$'\n'/}" ] || return 0
+	nsx inet nft -f - <<<"$batch"
 }
 
 fault_restore_all() { nsx inet nft delete table inet lab_faults 2>/dev/null; fault_netem_clear 1; fault_netem_clear 2; return 0; }

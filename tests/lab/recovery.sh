@@ -4,7 +4,9 @@
 #   1. the outside link loses its carrier for 20 s, then comes back;
 #   2. both paths to AWS are cut in inet (IKE and ESP) for 45 s, restored;
 #   3. AWS endpoint 1 is replaced: its charon killed, its SAs gone without
-#      a DELETE, a fresh one started.
+#      a DELETE, a fresh one started that refuses every IKE_SA for its
+#      first 5 s, until its configuration is loaded (so an early attempt
+#      to come back is refused, as happened by chance under load).
 # recovery_run sets REC_LINK and REC_PATHS (seconds from the restore to
 # the first ping reply), REC_REPLACED (seconds from the endpoint being back
 # to the tunnel UP at the VGW: IPsec and BGP) and REC_REPLACED_GAP (the
@@ -27,8 +29,10 @@ rec_step() {
 	lab_sleep 1
 	eval "$3" || lab_fail "$1: breaking"
 	lab_sleep "$2"
-	t0=$(lab_us)
+	# from the restore's last command: one nft or ip process costs up to
+	# seconds in a loaded VM, which is the lab's time, not the gateway's
 	eval "$4" || lab_fail "$1: restoring"
+	t0=$(lab_us)
 	REC_BACK=-1
 	lab_wait "${REC_WAIT:-120}" "$1: traffic again" rec_first_reply_after "$t0" >/dev/null &&
 		REC_BACK=$(rec_first_reply_after "$t0")
@@ -44,7 +48,7 @@ recovery_run() {
 	[ "$REC_LINK" != -1 ] || return 0
 	gw_wait_up "${REC_WAIT:-120}"
 	[ "$LAB_GATEWAY" = cgw ] && cgw_wait_usable
-	rec_step "both paths cut" 45 "fault_cut 1 && fault_cut 2" "fault_restore 1 && fault_restore 2"
+	rec_step "both paths cut" 45 "fault_cut 1 && fault_cut 2" "fault_restore 1 2"
 	REC_PATHS=$REC_BACK
 	[ "$REC_PATHS" != -1 ] || return 0
 	gw_wait_up "${REC_WAIT:-120}"
@@ -53,7 +57,7 @@ recovery_run() {
 
 	lab_ping_start onprem-host "$VPC_HOST"
 	lab_sleep 1
-	vgw_endpoint_restart 1 || lab_fail "endpoint 1 restart"
+	{ vgw_endpoint_stop 1 && vgw_endpoint_start 1 5; } || lab_fail "endpoint 1 restart"
 	t0=$(lab_us)
 	if lab_wait "${REC_WAIT:-120}" "AWS endpoint 1 has the tunnel again" eval 'vgw_tunnel_up 1 && vgw_bgp_up 1'; then
 		REC_REPLACED=$(lab_since "$t0")

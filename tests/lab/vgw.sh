@@ -4,8 +4,10 @@
 #   vgw_start JSON       both endpoints + the VGW's BGP (or static routes)
 #   vgw_stop             everything of the AWS side
 #   vgw_endpoint_stop N  endpoint N dies: charon killed, its SAs gone, no DELETE sent
-#   vgw_endpoint_start N endpoint N comes back (fresh state, waits for the customer
-#                        if StartupAction is "add")
+#   vgw_endpoint_start N [S]  endpoint N comes back (fresh state, waits for the customer
+#                        if StartupAction is "add"); with S, its charon answers
+#                        for S seconds before its configuration is loaded
+#                        (NO_PROPOSAL_CHOSEN to every IKE_SA_INIT meanwhile)
 #   vgw_endpoint_restart N   = endpoint replacement
 #   vgw_bgp_stop / vgw_bgp_start   the VGW's BGP speaker
 #   vgw_swanctl N ARGS   swanctl against endpoint N;  vgw_vtysh ARGS  vtysh in vgw
@@ -61,6 +63,7 @@ vgw_endpoint_start() {
 	# configs from lab_render; in static mode their updown (vgw-updown.sh) keeps
 	# the VGW's routes to the customer on the tunnels that are up
 	lab_charon_start "vgw-ep$n" "$d" || return 1
+	[ -z "${2:-}" ] || lab_sleep "$2"
 	vgw_swanctl "$n" --load-all --file "$d/swanctl.conf" >"$d/load.out" 2>&1 ||
 		{ sed 's/^/# /' "$d/load.out"; return 1; }
 }

@@ -339,6 +339,28 @@ test_kernel_refused(void)
 	CHECK(first() != DIAG_KERNEL_REFUSED);
 }
 
+/* nftables refused cgw's MSS clamp: a warning on every tunnel, added to
+ * what the tunnel has, never hiding a fault of its own. */
+static void
+test_mss_clamp_missing(void)
+{
+	healthy();
+	strcpy(f.mss_refused, "Could not process rule: Operation not supported");
+	CHECK(first() == DIAG_MSS_MISSING && n == 1);
+	CHECK(strcmp(diag_cause_key(DIAG_MSS_MISSING), "mss-clamp-missing") == 0);
+	CHECK(out[0].severity == DIAG_WARNING);
+	CHECK(strstr(out[0].text, "Operation not supported") != NULL);
+	CHECK(strstr(out[0].text, "table inet cgw") != NULL);
+	/* a tunnel's own fault comes first */
+	f.child_up = false;
+	f.alert = CGW_ALERT_AUTH_FAILED;
+	CHECK(first() == DIAG_PSK && n == 2 && out[1].cause == DIAG_MSS_MISSING);
+	/* installed again: gone */
+	healthy();
+	f.mss_refused[0] = '\0';
+	CHECK(first() == DIAG_OK);
+}
+
 /* AWS's endpoint lost the SAs (its tunnel options were modified): the
  * old CHILD_SA still stands on our side, nothing answers, and the IKE_SA
  * started beside it was refused: that refusal is the cause, not the path. */
@@ -381,5 +403,6 @@ main(void)
 	test_static_tunnel_has_no_bgp_causes();
 	test_probes_filtered();
 	test_bgp_refused();
+	test_mss_clamp_missing();
 	return unit_summary();
 }

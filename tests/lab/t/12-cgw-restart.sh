@@ -4,7 +4,9 @@
 # `cgwctl reset 1` re-establishes tunnel 1 in seconds while traffic goes on;
 # tunnel 1's link set down or its address deleted by hand is put back;
 # with the outside interface renamed, diagnose names it (kernel-refused),
-# and with the name back cgw repairs tunnel 1 by itself.
+# and with the name back cgw repairs tunnel 1 by itself; the MSS clamp
+# flushed by `nft flush ruleset` is put back, and one cgw cannot write is
+# named by diagnose (mss-clamp-missing).
 LAB_GATEWAY=cgw
 . "$LAB_DIR/scenario.sh"
 lab_scenario_begin
@@ -137,4 +139,33 @@ lab_wait 3 "$if1 created again, up, with $inside" eval \
 lab_timing repair_after_rename_s "$(lab_since "$t0")"
 lab_wait 30 "diagnose 1 ok again" eval '[[ $(cgw_diag 1) == ok* ]]' ||
 	lab_fail "diagnose after $CGW_WAN came back: $(cgw_diag 1)"
+
+# 6. cgw's nftables table (the MSS clamp) changed by someone else: a
+# firewall reload's `nft flush ruleset` takes it, and cgwd, subscribed to
+# nftables' commits, puts it back; a table of cgw's name that it cannot
+# write (a chain "mss" on another hook, made by hand) is a refusal that
+# diagnose names, until the table is out of the way
+mss_clamped() { nsx cgw nft list table inet cgw 2>/dev/null | grep -q "maxseg size set"; }
+mss_clamped || lab_fail "no MSS clamp in table inet cgw: $(nsx cgw nft list table inet cgw 2>&1 | head -5)"
+t0=$(lab_us)
+nsx cgw nft flush ruleset || lab_fail "nft flush ruleset"
+lab_wait 2 "the MSS clamp back after nft flush ruleset" mss_clamped ||
+	lab_fail "MSS clamp not put back after nft flush ruleset"
+lab_timing repair_nft_flush_s "$(lab_since "$t0")"
+grep -q "table inet cgw was changed outside cgw" "$CGW_DIR/cgwd.log" ||
+	lab_fail "cgwd did not log the change to its nftables table"
+nsx cgw nft -f - <<-EOF2 || lab_fail "making table inet cgw unwritable"
+	delete table inet cgw
+	table inet cgw { chain mss { type filter hook input priority 0; }; }
+	EOF2
+cgw_wait_diag 10 1 mss-clamp-missing || lab_fail "diagnose does not say the MSS clamp is missing: $(cgw_diag 1)"
+cgw_ctl diagnose 1 | grep -q "nftables refused table inet cgw (Error: Could not process rule: [A-Za-z ]*)" ||
+	lab_fail "diagnose does not give nft's refusal"
+t0=$(lab_us)
+nsx cgw nft delete table inet cgw || lab_fail "nft delete table inet cgw"
+lab_wait 7 "the MSS clamp back once the table is out of the way" mss_clamped ||
+	lab_fail "MSS clamp not back after the unwritable table went"
+lab_timing repair_nft_refused_s "$(lab_since "$t0")"
+lab_wait 10 "diagnose 1 ok again" eval '[[ $(cgw_diag 1) == ok* ]]' ||
+	lab_fail "diagnose after the MSS clamp came back: $(cgw_diag 1)"
 lab_timing scenario_total "$(lab_since "$LAB_T0")"

@@ -1,0 +1,131 @@
+/*
+ * DOC: the MSS clamp kept in place (nftables)
+ *
+ * cgwd writes its "table inet cgw" (mss.c) at start and after a reload,
+ * and again whenever another process changes it (nft_watch.h): a firewall
+ * service's `nft flush ruleset` would otherwise take the clamp away
+ * silently, and TCP through the tunnels would hang on full-size segments
+ * while pings and BGP look fine.  A write nftables refuses is kept for
+ * diagnose (mss-clamp-missing, on every tunnel) and tried again every
+ * CLAMP_RETRY_S seconds.
+ */
+#include "cgwd/cgwd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "cgwd/loop.h"
+#include "cgwd/mss.h"
+#include "lib/log.h"
+
+#define CLAMP_RETRY_S 5
+
+/* nftables' message, its first line: the lines after it quote cgw's own
+ * rule and put a caret under it, which tells an operator nothing. */
+static void
+first_line(char *dst, size_t len, const char *src)
+{
+	size_t n = 0;
+
+	for (; *src && *src != '\n' && n + 1 < len; src++)
+		dst[n++] = *src == '\t' ? ' ' : *src;
+	while (n && dst[n - 1] == ' ')
+		n--;
+	dst[n] = '\0';
+}
+
+void
+clamp_apply(struct cgwd *d)
+{
+	char *text = NULL, err[512] = "";
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct nft_watch_state ours = { 0 };
+	int r;
+
+	if (!f) {
+		log_errno(LOG_KNL, -errno, "MSS clamping");
+		return;
+	}
+	mss_rules_write(f, d->conf);
+	fclose(f);
+	r = d->kernel->ops->nft_apply(d->kernel, text, err, sizeof(err));
+	free(text);
+	d->clamp.next_try = time(NULL) + CLAMP_RETRY_S;
+	/* Our own transaction is in the watch now: drained, not reported. */
+	if (d->clamp.watch)
+		nft_watch_read(d->clamp.watch, &ours);
+	if (r < 0) {
+		char line[sizeof(d->clamp.refused)];
+
+		first_line(line, sizeof(line), err[0] ? err : strerror(-r));
+		if (strcmp(line, d->clamp.refused) != 0)
+			log_warn(LOG_KNL, "MSS clamping (nftables table inet cgw) "
+			    "not installed: %s; trying again every %d s", line,
+			    CLAMP_RETRY_S);
+		snprintf(d->clamp.refused, sizeof(d->clamp.refused), "%s", line);
+		return;
+	}
+	if (d->clamp.refused[0])
+		log_info(LOG_KNL, "MSS clamping installed again (nftables took "
+		    "table inet cgw)");
+	d->clamp.refused[0] = '\0';
+}
+
+static void
+watch_readable(void *arg, int fd, uint32_t events)
+{
+	struct cgwd *d = arg;
+	struct nft_watch_state s = { 0 };
+	int r;
+
+	(void)fd;
+	(void)events;
+	r = nft_watch_read(d->clamp.watch, &s);
+	if (r == 0)
+		return;
+	if (r == -ENOBUFS)
+		log_warn(LOG_KNL, "nftables notifications lost: writing table inet cgw again");
+	else if (r < 0) {
+		log_errno(LOG_KNL, r, "nftables notifications");
+		return;
+	} else
+		log_warn(LOG_KNL, "table inet cgw was changed outside cgw (pid %u, %s): "
+		    "putting the MSS clamp back", s.pid, s.proc[0] ? s.proc : "?");
+	clamp_apply(d);
+}
+
+int
+clamp_start(struct cgwd *d)
+{
+	int r = 0;
+
+	/* Watching first: a change between the write and the watch would
+	 * go unseen. */
+	if (!(d->clamp.watch = nft_watch_open(&r)))
+		log_errno(LOG_KNL, r, "nftables notifications (table inet cgw "
+		    "is written at start and reload only)");
+	else if ((r = loop_add_fd(d->loop, nft_watch_fd(d->clamp.watch),
+	    EPOLLIN, watch_readable, d)) < 0) {
+		log_errno(LOG_KNL, r, "nftables notifications");
+		d->clamp.watch = nft_watch_free(d->clamp.watch);
+	}
+	clamp_apply(d);
+	return 0;
+}
+
+void
+clamp_retry(struct cgwd *d)
+{
+	if (d->clamp.refused[0] && time(NULL) >= d->clamp.next_try)
+		clamp_apply(d);
+}
+
+void
+clamp_stop(struct cgwd *d)
+{
+	d->clamp.watch = nft_watch_free(d->clamp.watch);
+}
