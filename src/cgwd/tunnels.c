@@ -379,6 +379,14 @@ tunnel_fill_status(const struct tunnel *t, struct cgw_msg_tunnel_status *st)
 			    "PROBES UNANSWERED");
 		}
 	}
+	/* The box's own fault, on every tunnel it affects (diagnose says
+	 * what nftables answered). */
+	if (t->d && t->d->clamp.refused[0]) {
+		size_t n = strlen(st->details);
+
+		snprintf(st->details + n, sizeof(st->details) - n,
+		    ", NO MSS CLAMP");
+	}
 	if (t->have_sa)
 		st->sa = t->sa;
 }

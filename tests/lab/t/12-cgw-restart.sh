@@ -161,6 +161,7 @@ nsx cgw nft -f - <<-EOF2 || lab_fail "making table inet cgw unwritable"
 cgw_wait_diag 10 1 mss-clamp-missing || lab_fail "diagnose does not say the MSS clamp is missing: $(cgw_diag 1)"
 cgw_ctl diagnose 1 | grep -q "nftables refused table inet cgw (Error: Could not process rule: [A-Za-z ]*)" ||
 	lab_fail "diagnose does not give nft's refusal"
+cgw_ctl show tunnels | grep -q "NO MSS CLAMP" || lab_fail "show tunnels does not say the MSS clamp is missing"
 t0=$(lab_us)
 nsx cgw nft delete table inet cgw || lab_fail "nft delete table inet cgw"
 lab_wait 7 "the MSS clamp back once the table is out of the way" mss_clamped ||
@@ -168,4 +169,5 @@ lab_wait 7 "the MSS clamp back once the table is out of the way" mss_clamped ||
 lab_timing repair_nft_refused_s "$(lab_since "$t0")"
 lab_wait 10 "diagnose 1 ok again" eval '[[ $(cgw_diag 1) == ok* ]]' ||
 	lab_fail "diagnose after the MSS clamp came back: $(cgw_diag 1)"
+! cgw_ctl show tunnels | grep -q "NO MSS CLAMP" || lab_fail "show tunnels still says NO MSS CLAMP"
 lab_timing scenario_total "$(lab_since "$LAB_T0")"
