@@ -22,6 +22,7 @@
 #include "kernel/kernel.h"
 #include "kernel/monitor.h"
 #include "kernel/nft_watch.h"
+#include "kernel/nft_watch.h"
 #include "lib/cgw_msg.h"
 #include "lib/msg.h"
 
@@ -123,6 +124,10 @@ struct cgwd {
 	/* clamp.c: the MSS clamp's nftables table */
 	struct {
 		struct nft_watch *watch;	/* changes by others */
+		/* across reads: a transaction's messages can arrive over
+		 * several wake-ups, its table first and NEWGEN last */
+		struct nft_watch_state seen;
+		bool again;		/* changed while we wrote: write again */
 		char refused[160];	/* nftables' last refusal, "" = in place */
 		time_t next_try;
 	} clamp;

@@ -43,7 +43,6 @@ clamp_apply(struct cgwd *d)
 	char *text = NULL, err[512] = "";
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	struct nft_watch_state ours = { 0 };
 	int r;
 
 	if (!f) {
@@ -55,9 +54,12 @@ clamp_apply(struct cgwd *d)
 	r = d->kernel->ops->nft_apply(d->kernel, text, err, sizeof(err));
 	free(text);
 	d->clamp.next_try = time(NULL) + CLAMP_RETRY_S;
-	/* Our own transaction is in the watch now: drained, not reported. */
-	if (d->clamp.watch)
-		nft_watch_read(d->clamp.watch, &ours);
+	/* Our own transaction is in the watch now (it is ours by its pid, so
+	 * not reported); another's that came meanwhile means writing again,
+	 * at the next tick. */
+	d->clamp.again = false;
+	if (d->clamp.watch && nft_watch_read(d->clamp.watch, &d->clamp.seen) != 0)
+		d->clamp.again = true;
 	if (r < 0) {
 		char line[sizeof(d->clamp.refused)];
 
@@ -79,12 +81,12 @@ static void
 watch_readable(void *arg, int fd, uint32_t events)
 {
 	struct cgwd *d = arg;
-	struct nft_watch_state s = { 0 };
+	const struct nft_watch_state *s = &d->clamp.seen;
 	int r;
 
 	(void)fd;
 	(void)events;
-	r = nft_watch_read(d->clamp.watch, &s);
+	r = nft_watch_read(d->clamp.watch, &d->clamp.seen);
 	if (r == 0)
 		return;
 	if (r == -ENOBUFS)
@@ -94,7 +96,7 @@ watch_readable(void *arg, int fd, uint32_t events)
 		return;
 	} else
 		log_warn(LOG_KNL, "table inet cgw was changed outside cgw (pid %u, %s): "
-		    "putting the MSS clamp back", s.pid, s.proc[0] ? s.proc : "?");
+		    "putting the MSS clamp back", s->pid, s->proc[0] ? s->proc : "?");
 	clamp_apply(d);
 }
 
@@ -120,7 +122,11 @@ clamp_start(struct cgwd *d)
 void
 clamp_retry(struct cgwd *d)
 {
-	if (d->clamp.refused[0] && time(NULL) >= d->clamp.next_try)
+	if (d->clamp.again)
+		log_warn(LOG_KNL, "table inet cgw was changed outside cgw while "
+		    "cgw wrote it: putting the MSS clamp back");
+	if (d->clamp.again ||
+	    (d->clamp.refused[0] && time(NULL) >= d->clamp.next_try))
 		clamp_apply(d);
 }
 
