@@ -26,6 +26,11 @@
 #include <processing/jobs/callback_job.h>
 #include <threading/mutex.h>
 
+/* A reload or restart of cgwd takes a second or two: for the first three
+ * seconds after the close a try every 100 ms (each second of waiting is a
+ * second in which a changed tunnel is not brought up), then once a second. */
+#define RECONNECT_SOON_MS 100
+#define RECONNECT_SOON_TRIES 30
 #define RECONNECT_MS 1000
 #define SEND_TIMEOUT_MS 2000
 
@@ -55,6 +60,9 @@ struct private_cgw_link_t {
 	/** receive buffer: one header and the largest payload */
 	u_char buf[sizeof(struct cgw_msg_hdr) + CGW_MSG_MAX];
 	size_t used;
+
+	/** tries left at RECONNECT_SOON_MS since the last close */
+	u_int soon_tries;
 
 	/** whether "cgwd not reachable" was logged since the last connect */
 	bool quiet;
@@ -262,7 +270,8 @@ static void teardown(private_cgw_link_t *this, int fd)
 	memwipe(this->buf, sizeof(this->buf));
 	this->used = 0;
 	DBG1(DBG_CFG, "cgw: connection to cgwd closed, reconnecting");
-	schedule_reconnect(this, RECONNECT_MS);
+	this->soon_tries = RECONNECT_SOON_TRIES;
+	schedule_reconnect(this, RECONNECT_SOON_MS);
 }
 
 CALLBACK(on_read, bool,
@@ -334,7 +343,7 @@ static bool try_connect(private_cgw_link_t *this)
 		if (!this->quiet)
 		{
 			DBG1(DBG_CFG, "cgw: cgwd not reachable at %s (%s), retrying "
-				 "every second", this->path, strerror(errno));
+				 "up to every second", this->path, strerror(errno));
 			this->quiet = TRUE;
 		}
 		close(fd);
@@ -368,6 +377,11 @@ CALLBACK(reconnect, job_requeue_t,
 	if (try_connect(this))
 	{
 		return JOB_REQUEUE_NONE;
+	}
+	if (this->soon_tries)
+	{
+		this->soon_tries--;
+		return JOB_RESCHEDULE_MS(RECONNECT_SOON_MS);
 	}
 	return JOB_RESCHEDULE_MS(RECONNECT_MS);
 }

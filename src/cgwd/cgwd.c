@@ -171,7 +171,7 @@ run(struct cgwd *d)
 	if (health_start(d) < 0)
 		fatalx("cannot start the probes");
 	health_restore_verdicts(d);
-	frr_apply(d);
+	frr_start(d);
 	if (charon_listen(d) < 0 || control_listen(d) < 0)
 		fatalx("cannot listen in %s", d->run_dir);
 	if (d->charon_path) {

@@ -266,7 +266,10 @@ bool confirm_pending(const struct cgwd *d);
 void confirm_tick(struct cgwd *d);
 
 /* frr.c */
+void frr_start(struct cgwd *d);		/* at start: everything */
 void frr_apply(struct cgwd *d);		/* everything */
+/* A reload's execve keeps the vtysh session (vtysh_handover.h). */
+void frr_before_exec(struct cgwd *d);
 void frr_apply_policy(struct cgwd *d);	/* failover changes only */
 void frr_poll(struct cgwd *d);
 void frr_tick(struct cgwd *d);

@@ -29,6 +29,7 @@
 #include "cgwd/frr_conf.h"
 #include "cgwd/frr_sweep.h"
 #include "cgwd/loop.h"
+#include "cgwd/vtysh_handover.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -230,6 +231,7 @@ static struct {
 	struct cgwd *d;
 	struct timespec started[16];	/* per generation, for the log */
 	bool prompt_seen;		/* past vtysh's banner */
+	bool resuming;			/* handed over: until MARK_RESUME */
 	char cmd[96];			/* the last command echoed */
 	unsigned int refused;		/* answers that were not success */
 	unsigned int full_gen;		/* the last full apply's generation */
@@ -292,6 +294,7 @@ echoed(const char *line)
 #define MARK_READ "show ip prefix-list CGW-READ"
 #define MARK_POLL "show ip prefix-list CGW-POLL"
 #define MARK_ADV "show ip prefix-list CGW-ADV-"
+#define MARK_RESUME "show ip prefix-list CGW-RESUME"
 #define SHOW_ADV "show bgp ipv4 unicast neighbors "
 
 /* bgpd said something to a command of ours: every such answer is a
@@ -376,6 +379,15 @@ session_line(struct cgwd *d, const char *line)
 	const char *cmd = echoed(line);
 	struct timespec now;
 
+	/* what vtysh says to the previous cgwd's commands is not ours */
+	if (sess.resuming) {
+		if (cmd && strcmp(cmd, MARK_RESUME) == 0) {
+			sess.resuming = false;
+			sess.prompt_seen = true;
+			snprintf(sess.cmd, sizeof(sess.cmd), "%s", cmd);
+		}
+		return;
+	}
 	if (!cmd) {
 		if (!sess.prompt_seen || !line[0])
 			return;		/* the banner, blank lines */
@@ -455,15 +467,33 @@ session_readable(void *arg, int fd, uint32_t events)
 	}
 }
 
+static void session_write(struct cgwd *d, const char *text, size_t len);
+
 static int
 session_open(struct cgwd *d)
 {
-	pid_t pid = spawn_vtysh(d, &sess.out_fd, &sess.in_fd);
+	static const char resume[] = "end\n" MARK_RESUME "\n";
+	static bool handed_checked;
+	pid_t pid;
 
+	if (!handed_checked) {
+		handed_checked = true;
+		if (vtysh_take_over(&sess.pid, &sess.in_fd, &sess.out_fd) == 0) {
+			log_debug(LOG_BGP, "vtysh session (pid %ld) taken over from the previous cgwd",
+			    (long)sess.pid);
+			sess.len = 0;
+			sess.resuming = true;
+			loop_add_fd(d->loop, sess.out_fd, EPOLLIN, session_readable, d);
+			session_write(d, resume, sizeof(resume) - 1);
+			return sess.in_fd >= 0 ? 0 : -1;
+		}
+	}
+	pid = spawn_vtysh(d, &sess.out_fd, &sess.in_fd);
 	if (pid < 0)
 		return log_errno(LOG_BGP, pid, "start vtysh");
 	sess.pid = pid;
 	sess.len = 0;
+	sess.resuming = false;
 	loop_add_fd(d->loop, sess.out_fd, EPOLLIN, session_readable, d);
 	return 0;
 }
@@ -567,6 +597,17 @@ write_batch(struct cgwd *d, const char *running)
 	free(text);
 }
 
+static void
+poll_write(struct cgwd *d)
+{
+	static const char cmds[] = "show bgp neighbors json\n" MARK_POLL "\n";
+
+	if (sess.poll_pending)
+		return;
+	sess.poll_pending = true;
+	session_write(d, cmds, sizeof(cmds) - 1);
+}
+
 /* full: everything (start, reload, a new session), after reading what
  * bgpd has (the sweep needs it); else only the failover policy. */
 static void
@@ -590,6 +631,11 @@ frr_run(struct cgwd *d, bool full)
 	 * is then is applied, whatever asked for it meanwhile. */
 	if (sess.read_pending)
 		return;
+	/* bgpd's sessions first: after a restart or reload of cgwd those that
+	 * stayed up are UP as soon as bgpd answers, not seconds later after
+	 * show running-config (which asks every FRR daemon) and the apply. */
+	if (!d->frr_configured)
+		poll_write(d);
 	sess.read_pending = true;
 	session_write(d, read_cmds, sizeof(read_cmds) - 1);
 }
@@ -634,6 +680,29 @@ frr_apply(struct cgwd *d)
 }
 
 void
+frr_start(struct cgwd *d)
+{
+	pid_t pid;
+	int in, out;
+
+	frr_apply(d);
+	/* a session handed over that this configuration has no use for */
+	if (!d->frr_enabled && vtysh_take_over(&pid, &in, &out) == 0) {
+		close(in);
+		close(out);
+		kill(pid, SIGTERM);	/* reaped by SIGCHLD */
+	}
+}
+
+void
+frr_before_exec(struct cgwd *d)
+{
+	(void)d;
+	if (!sess.resuming)
+		vtysh_hand_over(sess.pid, sess.in_fd, sess.out_fd);
+}
+
+void
 frr_apply_policy(struct cgwd *d)
 {
 	frr_run(d, false);
@@ -643,18 +712,15 @@ frr_apply_policy(struct cgwd *d)
 void
 frr_poll(struct cgwd *d)
 {
-	static const char cmds[] = "show bgp neighbors json\n" MARK_POLL "\n";
-
 	if (!d->frr_enabled || sess.poll_pending)
 		return;
 	if (sess.pid <= 0 && session_open(d) < 0)
 		return;
+	poll_write(d);
 	/* A session that ended (bgpd restarted, say) took cgw's
-	 * configuration with it: everything again, first. */
+	 * configuration with it: everything again. */
 	if (!d->frr_configured)
 		frr_run(d, true);
-	sess.poll_pending = true;
-	session_write(d, cmds, sizeof(cmds) - 1);
 }
 
 int
@@ -693,9 +759,27 @@ frr_reaped(struct cgwd *d, pid_t pid, int status)
 	}
 }
 
+/* IPsec up for less than 30 s, BGP not (yet): the session comes up within
+ * a second or two, and until cgwd reads it the tunnel is not UP in show
+ * tunnels.  (One that stays down is read at the usual pace.) */
+static bool
+bgp_awaited(const struct cgwd *d)
+{
+	time_t now = time(NULL);
+
+	for (size_t i = 0; i < d->n_tunnels; i++) {
+		const struct tunnel *t = &d->tunnels[i];
+
+		if (t->conn->routing == CGW_ROUTING_BGP && t->child_up &&
+		    !t->bgp_up && !t->shut && now - t->diag.ipsec_up_at < 30)
+			return true;
+	}
+	return false;
+}
+
 void
 frr_tick(struct cgwd *d)
 {
-	if (++d->frr_ticks % POLL_EVERY_TICKS == 0)
+	if (++d->frr_ticks % POLL_EVERY_TICKS == 0 || bgp_awaited(d))
 		frr_poll(d);
 }

@@ -132,11 +132,12 @@ cgwd_reload_exec(struct cgwd *d)
 {
 	log_info(LOG_CFG, "reload: configuration valid, restarting cgwd (tunnels stay up)");
 	/* The new cgwd must start with what the old one had: no signal
-	 * blocked, no descriptor leaked (all are close-on-exec). */
+	 * blocked, no descriptor leaked (all are close-on-exec)... */
 	sigset_t none;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	frr_before_exec(d);	/* ...but the vtysh session */
 	execv("/proc/self/exe", d->argv);
 	log_errno(LOG_CFG, -errno, "re-execute cgwd");
 }

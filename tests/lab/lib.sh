@@ -20,7 +20,13 @@ lab_sleep() { read -r -t "$1" -u "$LAB_SLEEP_FD" _ || true; }
 # --- output ---------------------------------------------------------------
 # Scenarios print diagnostics as TAP comments; the runner prints ok/not ok.
 lab_log() { echo "# $*"; }
-lab_fail() { echo "# FAIL: $*"; exit 1; }
+# (kept in LAB_RUN/failed too: the state dump at the exit repeats it last,
+# where a log cut to its head and tail still shows it)
+lab_fail() {
+	echo "# FAIL: $*"
+	[ -n "${LAB_RUN:-}" ] && echo "$*" >>"$LAB_RUN/failed"
+	exit 1
+}
 
 # lab_wait TIMEOUT DESCRIPTION CMD [ARG...]: run CMD every 0.25 s until it
 # succeeds; bounded. Sets LAB_WAITED (seconds, "1.234"). Returns 1 on timeout.

@@ -25,6 +25,7 @@ lab_scenario_end() {
 		lab_log "--- state at failure ---"
 		gw_status 2>&1 | sed 's/^/#   /'
 		[ "${VGW_ROUTING:-}" = bgp ] && vgw_vtysh -c "show bgp summary" 2>&1 | sed 's/^/#   /'
+		[ -s "$LAB_RUN/failed" ] && sed 's/^/# FAIL (above the state): /' "$LAB_RUN/failed"
 	fi
 	lab_save_logs
 	# no orderly stop: killing the tracked daemons and deleting the namespaces

@@ -72,7 +72,17 @@ lab_sleep 1
 sed -i "s|^\([[:space:]]*\)advertise $ONPREM_NET\$|&\n\1advertise $extra|" "$CGW_DIR/cgw.conf"
 grep -q "advertise $extra" "$CGW_DIR/cgw.conf" || lab_fail "could not add the prefix"
 t0=$(lab_us)
+log_at=$(wc -l <"$CGW_DIR/cgwd.log")
 reload
+# the new cgwd goes on with the old one's vtysh session: bgpd's sessions,
+# which stayed up, are UP in show tunnels as soon as bgpd answers (a new
+# vtysh takes seconds to start in a slow box)
+lab_wait 20 "the new cgwd has the vtysh session" eval \
+	'tail -n +$((log_at + 1)) "$CGW_DIR/cgwd.log" | grep -q "vtysh session (pid [0-9]*) taken over"' ||
+	lab_fail "the reloaded cgwd did not take over the vtysh session"
+lab_wait 20 "show tunnels has both BGP sessions again" eval 'gw_bgp_up 1 && gw_bgp_up 2' ||
+	lab_fail "BGP not Established in show tunnels after the reload"
+lab_timing reload_bgp_shown_s "$(lab_since "$t0")"
 lab_wait 30 "VGW receives $extra over both tunnels" eval '[ "$(vgw_paths $extra)" = 2 ]' ||
 	lab_fail "VGW has $(vgw_paths $extra) paths to $extra"
 lab_timing reload_add_prefix_s "$(lab_since "$t0")"

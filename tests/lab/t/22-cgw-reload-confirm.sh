@@ -1,8 +1,8 @@
 #!/bin/bash
 # 22-cgw-reload-confirm: `cgwctl reload --confirm 30` with a change that
 # breaks tunnel 1 (a wrong PSK), never confirmed: the previous
-# configuration comes back by itself and both tunnels are UP within 35 s
-# of the reload.  Then a change that is confirmed stays.  Last, a power cut
+# configuration comes back by itself and both tunnels are UP within 10 s
+# of the deadline.  Then a change that is confirmed stays.  Last, a power cut
 # inside the window of an unconfirmed change that breaks tunnel 1, the box
 # back after the deadline: cgwd puts the previous configuration back before
 # it applies anything, and both tunnels come UP.
@@ -29,12 +29,16 @@ lab_wait 25 "tunnel 1 refused with the wrong PSK" eval '[[ $(cgw_diag 1) == psk-
 lab_timing confirm_broken_after_s "$(lab_since "$t0")"
 lab_wait 10 "tunnel 2 UP" gw_tunnel_up 2 || lab_fail "tunnel 2 is down, though its settings did not change"
 [ "$(cgw_tunnel_json 2 't["child"]["spiIn"]')" = "$spi2_before" ] || lab_fail "tunnel 2's SAs were replaced, though its settings did not change"
-# not confirmed: back by itself
-lab_wait 35 "both tunnels UP again" eval 'gw_tunnel_up 1 && gw_tunnel_up 2' ||
-	lab_fail "not back within 35 s of the reload: $(cgw_diag 1)"
+# not confirmed: back by itself.  From the deadline it takes cgwd's
+# restart, an IKE_SA for tunnel 1 and bgpd's sessions seen UP: 2-3 s here,
+# more in a slow VM; 10 s is the bound (what it was is "never").
+lab_wait 45 "both tunnels UP again" eval 'gw_tunnel_up 1 && gw_tunnel_up 2' ||
+	lab_fail "not back within 45 s of the reload: $(cgw_diag 1)"
 secs=$(lab_since "$t0")
 lab_timing confirm_rollback_both_up_s "$secs"
-awk -v s="$secs" 'BEGIN { exit !(s <= 35) }' || lab_fail "both tunnels UP only after ${secs}s"
+lab_timing confirm_rollback_after_deadline_s "$(awk -v s="$secs" 'BEGIN { printf "%.2f", s - 30 }')"
+awk -v s="$secs" 'BEGIN { exit !(s <= 40) }' ||
+	lab_fail "both tunnels UP only after ${secs}s, more than 10 s after the deadline"
 cmp -s "$conn" "$LAB_RUN/conn.before" || lab_fail "the connection file is not the previous one"
 [ "$(stat -c %a "$conn")" = 600 ] || lab_fail "the restored file is mode $(stat -c %a "$conn")"
 grep -q "not confirmed in time" "$CGW_DIR/cgwd.log" || lab_fail "cgwd did not log the rollback"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 24-cgw-rekeys: rekeys must never cost a packet.  100 rounds on both
+# 24-cgw-rekeys: rekeys must never cost a packet.  60 rounds on both
 # tunnels at once, alternating cgwctl rekey (IKE_SA and CHILD_SA, started
 # by cgw), AWS-side CHILD_SA rekeys and AWS-side IKE_SA rekeys, with pings
 # every 10 ms: 0 lost, and cgwd never judges a tunnel down (two IKE_SAs or
@@ -27,19 +27,25 @@ lab_ping_start onprem-host "$VPC_HOST" 0.01
 lab_sleep 1
 t0=$(lab_us)
 failed=0
-for ((i = 0; i < 100; i++)); do
+rounds=60
+for ((i = 0; i < rounds; i++)); do
+	# both tunnels' rekeys at once: the commands take most of a round in a
+	# slow VM, and they are what tests the overlap
+	pids=()
 	for n in 1 2; do
 		case $((i % 3)) in
 		0) cgw_ctl rekey "$n" >/dev/null ;;
 		1) vgw_swanctl "$n" --rekey --child aws >/dev/null ;;
 		2) vgw_swanctl "$n" --rekey --ike aws >/dev/null ;;
-		esac || failed=$((failed + 1))
+		esac &
+		pids+=($!)
 	done
+	for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
 	lab_sleep 1.2
 done
 lab_sleep 2
 read -r rx lost outage <<<"$(lab_ping_stop)"
-lab_log "100 rekey rounds on both tunnels in $(lab_since "$t0") s: $rx replies, $lost lost, longest gap ${outage} s"
+lab_log "$rounds rekey rounds on both tunnels in $(lab_since "$t0") s: $rx replies, $lost lost, longest gap ${outage} s"
 lab_timing rekeys_lost "$lost"
 lab_timing rekeys_gap_s "$outage"
 [ "$failed" = 0 ] || lab_fail "$failed rekey commands failed"
@@ -51,7 +57,9 @@ for n in 1 2; do
 	ike=$(($(rekeys $n IKE) - ike0[n]))
 	child=$(($(rekeys $n CHILD) - child0[n]))
 	lab_log "tunnel $n: the AWS side went through $ike IKE_SA and $child CHILD_SA rekeys"
-	[ "$ike" -ge 60 ] && [ "$child" -ge 60 ] ||
+	# a third of the rounds rekey the IKE_SA from each side, every round
+	# a CHILD_SA (cgwctl rekey does both)
+	[ "$ike" -ge $((rounds * 6 / 10)) ] && [ "$child" -ge $((rounds * 6 / 10)) ] ||
 		lab_fail "tunnel $n: only $ike IKE_SA and $child CHILD_SA rekeys happened"
 	[ "$(cgw_field $n 15)" = usable ] || lab_fail "tunnel $n not usable after the rekeys"
 	gw_bgp_up $n || lab_fail "BGP $n not Established after the rekeys"
