@@ -34,6 +34,8 @@ tunnels_build(struct cgwd *d)
 
 			t->conn = c;
 			t->conf = &c->tunnel[k];
+			_Static_assert(CGW_CONN_ID_MAX + sizeof("-1") <=
+			    sizeof(t->name), "a tunnel's name holds its id");
 			snprintf(t->name, sizeof(t->name), "%s-%u", c->id,
 			    t->conf->index);
 			t->if_id = tunnel_if_id(t->conf->ifname);

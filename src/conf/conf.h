@@ -21,6 +21,10 @@
 
 #define CGW_TUNNELS 2		/* AWS: two tunnels per VPN connection */
 #define CGW_IFNAMSIZ 16		/* IFNAMSIZ, without dragging in <net/if.h> */
+/* A connection id's length: its tunnels are named "<id>-1" and "<id>-2"
+ * in 48 bytes (CGW_NAME_MAX of the plugin protocol); longer ids would cut
+ * to one name for two connections.  AWS's are 21. */
+#define CGW_CONN_ID_MAX 45
 
 /* AWS defaults (Site-to-Site VPN user guide, "Tunnel options"). */
 #define CGW_DEF_P1_LIFETIME 28800

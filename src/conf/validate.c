@@ -275,7 +275,7 @@ id_ok(const char *id)
 {
 	size_t n = strlen(id);
 
-	return n > 0 && n <= 64 &&
+	return n > 0 && n <= CGW_CONN_ID_MAX &&
 	    strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
@@ -287,8 +287,8 @@ check_conn(struct vctx *v, const struct cgw_conn_conf *c)
 	char a[CGW_ADDRSTRLEN];
 
 	if (!id_ok(c->id))
-		err(v, &c->where, "connection \"%s\": the id must be 1-64 letters, digits, '.', '_' or '-' (e.g. vpn-0123456789abcdef0)",
-		    c->id);
+		err(v, &c->where, "connection \"%s\": the id must be 1-%d letters, digits, '.', '_' or '-' (e.g. vpn-0123456789abcdef0)",
+		    c->id, CGW_CONN_ID_MAX);
 	if (c->routing == CGW_ROUTING_STATIC && c->n_static_routes == 0)
 		err(v, &c->where, "connection %s: routing static needs at least one static-route: the VPC prefixes to route through the tunnels, which AWS's files do not carry (cgwctl import -r PREFIX adds them)",
 		    c->id);
@@ -409,6 +409,32 @@ check_box(struct vctx *v)
 					    cgw_prefix_str(&box->advertise[i], s), c->id);
 }
 
+/* cgw runs one BGP instance in bgpd, so one local ASN for every BGP
+ * connection: with two, bgpd would speak one of them to every AWS
+ * session, and the other connection's would stay down (Bad Peer AS). */
+static void
+check_one_asn(struct vctx *v)
+{
+	const struct cgw_conn_conf *first = NULL;
+	uint32_t asn = 0;
+
+	for (const struct cgw_conn_conf *c = v->conf->conns; c; c = c->next) {
+		uint32_t a = c->local_asn ? c->local_asn : v->conf->box.local_asn;
+
+		if (c->routing != CGW_ROUTING_BGP || !a)
+			continue;
+		if (!first) {
+			first = c;
+			asn = a;
+		} else if (a != asn) {
+			err(v, &c->where, "connection %s: local ASN %u, but connection %s (%s:%d) has %u: cgw speaks one local ASN on all BGP sessions; give the customer gateways in AWS one ASN and set it once, as the gateway's local-asn",
+			    c->id, a, first->id,
+			    first->where.file ? first->where.file : "?",
+			    first->where.line, asn);
+		}
+	}
+}
+
 void
 cgw_conf_validate(struct cgw_conf *conf, struct cgw_diag *diag)
 {
@@ -418,4 +444,5 @@ cgw_conf_validate(struct cgw_conf *conf, struct cgw_diag *diag)
 	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
 		check_conn(&v, c);
 	check_unique(&v);
+	check_one_asn(&v);
 }

@@ -200,13 +200,24 @@ imp_xml_parse(struct imp_ctx *ctx, const char *buf, size_t len,
 
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (!strcmp(nm, "vpn_gateway_id"))
-			imp_set_val(ctx, &c->gateway, "gateway", "vgw",
-			    line_no(n));
-		else if (!strcmp(nm, "transit_gateway_id"))
-			imp_set_val(ctx, &c->gateway, "gateway", "tgw",
-			    line_no(n));
-		else if (!strcmp(nm, "vpn_connection_type") && (s = text(n))) {
+		/* A connection on a Transit Gateway has its vpn_gateway_id
+		 * element, empty: the type decides the prefix limit (100 to
+		 * a VGW, 1,000 to a TGW) and ECMP, so an empty one is not
+		 * taken for a VGW (and says nothing beside a
+		 * transit_gateway_id). */
+		if (!strcmp(nm, "vpn_gateway_id") ||
+		    !strcmp(nm, "transit_gateway_id")) {
+			bool tgw = nm[0] == 't';
+			bool empty = !(s = text(n)) || !*s;
+
+			if (tgw || !empty)
+				imp_set_val(ctx, &c->gateway, "gateway",
+				    tgw ? "tgw" : "vgw", line_no(n));
+			else if (!c->gateway.s)
+				imp_set_val(ctx, &c->gateway, "gateway", "tgw",
+				    line_no(n));
+			free(s);
+		} else if (!strcmp(nm, "vpn_connection_type") && (s = text(n))) {
 			if (strcmp(s, "ipsec.1") != 0)
 				imp_err(ctx, line_no(n), "VPN connection type "
 				    "\"%s\": cgw supports ipsec.1", s);

@@ -174,7 +174,7 @@ imp_vpn_id_ok(const char *s)
 	for (s += 4; s[n]; n++)
 		if (!isalnum((unsigned char)s[n]))
 			return false;
-	return n >= 1 && n <= 60;
+	return n >= 1 && n <= CGW_CONN_ID_MAX - 4;	/* after "vpn-" */
 }
 
 static bool
