@@ -132,6 +132,12 @@ on_tick(void *arg)
 	sd_notify(0, "WATCHDOG=1");
 }
 
+static void
+on_settle(void *arg)
+{
+	health_settle(arg);
+}
+
 static int
 run(struct cgwd *d)
 {
@@ -159,6 +165,7 @@ run(struct cgwd *d)
 	if (loop_signals(d->loop, sigs, 4, on_signal, d) < 0)
 		fatalx("cannot set up signals");
 	loop_set_tick(d->loop, on_tick, d);
+	loop_set_settle(d->loop, on_settle, d);
 	tunnels_build(d);
 	state_load(d);
 	confirm_snapshot(d);
@@ -184,6 +191,7 @@ run(struct cgwd *d)
 	r = loop_run(d->loop, &d->quit);
 	if (d->reload_requested) {
 		sd_notify(0, "RELOADING=1");
+		control_close_all(d);	/* reload's answer out first */
 		cgwd_reload_exec(d);	/* returns only on failure */
 	}
 	sd_notify(0, "STOPPING=1");

@@ -171,6 +171,8 @@ struct cgwd {
 
 	/* health.c: one failover state per connection */
 	struct fo_conn *fo;
+	uint8_t *settle;		/* per connection: what is due */
+	char *verdicts_saved;		/* failover.state as last written */
 
 	/* control.c */
 	int ctl_fd, rctl_fd;
@@ -219,11 +221,11 @@ void clamp_stop(struct cgwd *d);
 struct diag_facts;
 void tunnel_diag_facts(struct cgwd *d, const struct tunnel *t,
     struct diag_facts *f);
-int diagnose_send(struct cgwd *d, const struct tunnel *t, int fd,
+int diagnose_send(struct cgwd *d, const struct tunnel *t, struct msgout *q,
     uint32_t seq);
-/* routes.c: cgwctl show routes and show bgp */
-int routes_send(struct cgwd *d, int fd, uint32_t seq);
-int bgp_neighbors_send(struct cgwd *d, int fd, uint32_t seq);
+/* routes.c: cgwctl show routes and show bgp, queued on a client's q */
+int routes_send(struct cgwd *d, struct msgout *q, uint32_t seq);
+int bgp_neighbors_send(struct cgwd *d, struct msgout *q, uint32_t seq);
 
 /* state.c */
 void state_load(struct cgwd *d);
@@ -234,6 +236,9 @@ void cgwd_reload_exec(struct cgwd *d);
 /* health.c */
 int health_start(struct cgwd *d);
 void health_stop(struct cgwd *d);
+/* Events record what changed (the CHILD_SA, probes, bgpd having a
+ * policy); health_settle() acts on it, once per wake-up of the loop. */
+void health_settle(struct cgwd *d);
 void health_child(struct cgwd *d, struct tunnel *t);
 /* A new charon took tunnel t over while the kernel still has the old
  * one's SAs (true), or its own CHILD_SA is in (false). */

@@ -83,6 +83,7 @@ write_conf(struct cgwd *d, char *path, size_t len)
 	    "\t\tcharon {\n"
 	    "\t\t\tpath = %s\n"
 	    "\t\t\ttime_format = %%T\n"
+	    "\t\t\ttime_add_ms = yes\n"
 	    "\t\t\tdefault = 1\n"
 	    "\t\t\tknl = %d\n"
 	    "\t\t\tike = %d\n"

@@ -10,6 +10,7 @@
 #include "cgwd/cgwd.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,11 @@ struct ctl_client {
 	char diag_name[CGW_NAME_MAX + 1];	/* DIAGNOSE's tunnel; "" = all */
 	uint32_t seq;
 	struct msgbuf in;
+	/* answers not yet taken: the loop never waits on a client (a
+	 * cgwctl stopped in a pager must not hold up failover) */
+	struct msgout out;
+	bool out_waiting;		/* EPOLLOUT asked for */
+	bool out_failed;		/* MSGOUT_MAX passed: dropped */
 	struct ctl_client *next;
 };
 
@@ -43,7 +49,36 @@ client_free(struct cgwd *d, struct ctl_client *c)
 		}
 	loop_del_fd(d->loop, c->fd);
 	close(c->fd);
+	msgout_free(&c->out);
 	free(c);
+}
+
+static void
+client_send(struct ctl_client *c, uint32_t type, uint32_t seq,
+    const void *payload, size_t len)
+{
+	if (!c->out_failed && msgout_put(&c->out, type, seq, payload, len) < 0)
+		c->out_failed = true;
+}
+
+/* What is queued goes out as far as the socket takes it, the rest when
+ * it is writable; false when the client is gone (freed). */
+static bool
+client_flush(struct cgwd *d, struct ctl_client *c)
+{
+	int r = c->out_failed ? -ENOBUFS : msgout_flush(&c->out, c->fd);
+	bool wait = r == 1;
+
+	if (r < 0) {
+		if (r == -ENOBUFS)
+			log_warn(LOG_CTL, "a client that reads none of its answers: dropped");
+		client_free(d, c);
+		return false;
+	}
+	if (wait != c->out_waiting &&
+	    loop_mod_fd(d->loop, c->fd, wait ? EPOLLIN | EPOLLOUT : EPOLLIN) == 0)
+		c->out_waiting = wait;
+	return true;
 }
 
 static void
@@ -54,7 +89,7 @@ result(struct ctl_client *c, uint32_t seq, uint32_t code, const char *text)
 	memset(&r, 0, sizeof(r));
 	r.code = code;
 	snprintf(r.text, sizeof(r.text), "%s", text);
-	msg_send(c->fd, CGW_MSG_RESULT, seq, &r, sizeof(r));
+	client_send(c, CGW_MSG_RESULT, seq, &r, sizeof(r));
 }
 
 static void
@@ -64,11 +99,9 @@ send_tunnels(struct cgwd *d, struct ctl_client *c)
 
 	for (size_t i = 0; i < d->n_tunnels; i++) {
 		tunnel_fill_status(&d->tunnels[i], &st);
-		if (msg_send(c->fd, CGW_MSG_TUNNEL_STATUS, c->seq, &st,
-		    sizeof(st)) < 0)
-			return;
+		client_send(c, CGW_MSG_TUNNEL_STATUS, c->seq, &st, sizeof(st));
 	}
-	msg_send(c->fd, CGW_MSG_END, c->seq, NULL, 0);
+	client_send(c, CGW_MSG_END, c->seq, NULL, 0);
 }
 
 static void
@@ -79,33 +112,41 @@ send_diagnosis(struct cgwd *d, struct ctl_client *c)
 
 	for (size_t i = 0; i < d->n_tunnels; i++)
 		if ((!one || one == &d->tunnels[i]) &&
-		    diagnose_send(d, &d->tunnels[i], c->fd, c->seq) < 0)
-			return;
-	msg_send(c->fd, CGW_MSG_END, c->seq, NULL, 0);
+		    diagnose_send(d, &d->tunnels[i], &c->out, c->seq) < 0)
+			c->out_failed = true;
+	client_send(c, CGW_MSG_END, c->seq, NULL, 0);
 }
 
 void
 control_sas_ready(struct cgwd *d)
 {
-	for (struct ctl_client *c = d->clients; c; c = c->next) {
+	for (struct ctl_client *c = d->clients, *next; c; c = next) {
 		uint32_t type = c->waiting_sas;
 
+		next = c->next;		/* c may be freed */
 		c->waiting_sas = 0;
 		if (type == CGW_MSG_SHOW_TUNNELS)
 			send_tunnels(d, c);
 		else if (type == CGW_MSG_DIAGNOSE)
 			send_diagnosis(d, c);
+		else
+			continue;
+		client_flush(d, c);
 	}
 }
 
 void
 control_routes_ready(struct cgwd *d)
 {
-	for (struct ctl_client *c = d->clients; c; c = c->next)
-		if (c->waiting_routes) {
-			c->waiting_routes = false;
-			routes_send(d, c->fd, c->seq);
-		}
+	for (struct ctl_client *c = d->clients, *next; c; c = next) {
+		next = c->next;
+		if (!c->waiting_routes)
+			continue;
+		c->waiting_routes = false;
+		if (routes_send(d, &c->out, c->seq) < 0)
+			c->out_failed = true;
+		client_flush(d, c);
+	}
 }
 
 /* Answers after a fresh SA listing (counters, selectors, IKE activity). */
@@ -193,7 +234,8 @@ dispatch_control(struct cgwd *d, struct ctl_client *c,
 	case CGW_MSG_SHOW_BGP:
 		if (h->len != 0)
 			return -EBADMSG;
-		bgp_neighbors_send(d, c->fd, h->seq);
+		if (bgp_neighbors_send(d, &c->out, h->seq) < 0)
+			c->out_failed = true;
 		return 0;
 	case CGW_MSG_SHOW_ROUTES:
 		if (h->len != 0)
@@ -264,13 +306,20 @@ client_readable(void *arg, int fd, uint32_t events)
 	int r;
 
 	(void)fd;
-	(void)events;
+	if ((events & EPOLLOUT) && !client_flush(d, c))
+		return;
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		return;
 	r = msgbuf_read(&c->in, c->fd);
 	while (r >= 0 && (r = msgbuf_next(&c->in, &h, payload)) > 0)
 		if ((r = dispatch_control(d, c, &h, payload)) < 0)
 			break;
-	if (r < 0)
+	if (r < 0) {
+		/* what it was told (a bad request's answer) as far as it goes */
+		(void)msgout_flush(&c->out, c->fd);
 		client_free(d, c);
+	} else
+		client_flush(d, c);
 }
 
 static void
@@ -322,9 +371,24 @@ control_listen(struct cgwd *d)
 	return loop_add_fd(d->loop, d->rctl_fd, EPOLLIN, rctl_accept, d);
 }
 
+/* Before an exit or a reload's execve: answers still queued (reload's
+ * own) get a moment to go out. */
+static void
+flush_all_briefly(struct cgwd *d)
+{
+	for (struct ctl_client *c = d->clients; c; c = c->next)
+		for (int i = 0; i < 10 && c->out.len; i++) {
+			struct pollfd p = { .fd = c->fd, .events = POLLOUT };
+
+			if (poll(&p, 1, 20) < 0 || msgout_flush(&c->out, c->fd) < 0)
+				break;
+		}
+}
+
 void
 control_close_all(struct cgwd *d)
 {
+	flush_all_briefly(d);
 	while (d->clients)
 		client_free(d, d->clients);
 }

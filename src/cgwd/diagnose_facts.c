@@ -100,7 +100,8 @@ tunnel_diag_facts(struct cgwd *d, const struct tunnel *t,
 
 /* All findings of one tunnel, as DIAGNOSIS records. */
 int
-diagnose_send(struct cgwd *d, const struct tunnel *t, int fd, uint32_t seq)
+diagnose_send(struct cgwd *d, const struct tunnel *t, struct msgout *q,
+    uint32_t seq)
 {
 	struct diag_facts f;
 	struct diag_finding out[6];
@@ -118,7 +119,7 @@ diagnose_send(struct cgwd *d, const struct tunnel *t, int fd, uint32_t seq)
 		    diag_cause_key(out[i].cause));
 		m.severity = out[i].severity;
 		snprintf(m.text, sizeof(m.text), "%s", out[i].text);
-		if (msg_send(fd, CGW_MSG_DIAGNOSIS, seq, &m, sizeof(m)) < 0)
+		if (msgout_put(q, CGW_MSG_DIAGNOSIS, seq, &m, sizeof(m)) < 0)
 			return -1;
 	}
 	return 0;

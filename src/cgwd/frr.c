@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,7 @@ spawn_vtysh(struct cgwd *d, int *out_fd, int *in_fd)
 	}
 	if (in_fd) {
 		close(q[0]);
+		fcntl(q[1], F_SETFL, O_NONBLOCK);
 		*in_fd = q[1];
 	}
 	return pid;
@@ -241,6 +243,12 @@ static struct {
 	enum { CAP_NONE, CAP_RUNNING, CAP_NEIGHBORS, CAP_ADVERTISED } capture;
 	char *captured;			/* a show command's output */
 	size_t captured_len;
+	/* what vtysh has not taken yet: its stdin does not block, since
+	 * a batch larger than the pipe (some 280 prefixes) would stop the
+	 * loop, and with it the reading of vtysh's output vtysh waits on */
+	char *outq;
+	size_t outq_len, outq_cap;
+	bool outq_watched;		/* EPOLLOUT on in_fd */
 } sess = { .in_fd = -1, .out_fd = -1 };
 
 static void write_batch(struct cgwd *d, const char *running);
@@ -252,6 +260,10 @@ session_close(struct cgwd *d)
 		loop_del_fd(d->loop, sess.out_fd);
 		close(sess.out_fd);
 	}
+	if (sess.outq_watched)
+		loop_del_fd(d->loop, sess.in_fd);
+	sess.outq_watched = false;
+	sess.outq_len = 0;
 	if (sess.in_fd >= 0)
 		close(sess.in_fd);
 	if (sess.pid > 0)
@@ -498,22 +510,73 @@ session_open(struct cgwd *d)
 	return 0;
 }
 
-static void
-session_write(struct cgwd *d, const char *text, size_t len)
+/* vtysh that takes no input for this much is stuck: a new session */
+#define OUTQ_MAX (16u << 20)
+
+/* Writes what the pipe takes; false when the session failed (closed). */
+static bool
+outq_flush(struct cgwd *d)
 {
-	/* A few kB into a pipe of 64 kB: this does not block. */
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(sess.in_fd, text + off, len - off);
+	size_t off = 0;
+
+	while (off < sess.outq_len) {
+		ssize_t n = write(sess.in_fd, sess.outq + off,
+		    sess.outq_len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
 		if (n < 0) {
 			log_errno(LOG_BGP, -errno, "write to vtysh");
 			session_close(d);
-			return;
+			return false;
 		}
 		off += (size_t)n;
 	}
+	memmove(sess.outq, sess.outq + off, sess.outq_len - off);
+	sess.outq_len -= off;
+	return true;
+}
+
+static void
+session_writable(void *arg, int fd, uint32_t events)
+{
+	struct cgwd *d = arg;
+
+	(void)fd;
+	(void)events;
+	if (!outq_flush(d) || sess.outq_len)
+		return;
+	loop_del_fd(d->loop, sess.in_fd);
+	sess.outq_watched = false;
+}
+
+static void
+session_write(struct cgwd *d, const char *text, size_t len)
+{
+	if (sess.in_fd < 0)
+		return;
+	if (sess.outq_len + len > OUTQ_MAX) {
+		log_warn(LOG_BGP, "vtysh has taken none of %zu bytes of commands: starting another",
+		    sess.outq_len);
+		session_close(d);
+		return;
+	}
+	if (sess.outq_len + len > sess.outq_cap) {
+		sess.outq_cap = (sess.outq_len + len) * 2;
+		sess.outq = xreallocarray(sess.outq, sess.outq_cap, 1);
+	}
+	memcpy(sess.outq + sess.outq_len, text, len);
+	sess.outq_len += len;
+	if (!outq_flush(d) || !sess.outq_len || sess.outq_watched)
+		return;
+	if (loop_add_fd(d->loop, sess.in_fd, EPOLLOUT, session_writable, d) < 0) {
+		log_warn(LOG_BGP, "cannot wait for vtysh's input: starting another");
+		session_close(d);
+		return;
+	}
+	sess.outq_watched = true;
 }
 
 /* Whether bgpd's configuration has tunnel ifname announcing the
@@ -632,8 +695,8 @@ frr_run(struct cgwd *d, bool full)
 	if (sess.read_pending)
 		return;
 	/* bgpd's sessions first: after a restart or reload of cgwd those that
-	 * stayed up are UP as soon as bgpd answers, not seconds later after
-	 * show running-config (which asks every FRR daemon) and the apply. */
+	 * stayed up are UP as soon as bgpd answers, not seconds later when
+	 * bgpd's whole configuration has been read back and applied. */
 	if (!d->frr_configured)
 		poll_write(d);
 	sess.read_pending = true;
@@ -668,8 +731,7 @@ frr_unstick(struct cgwd *d)
 		    t->name, t->diag.bgp_reason);
 		snprintf(cmd, sizeof(cmd), "clear bgp ipv4 unicast %s\n",
 		    cgw_addr4_str(t->conf->inside_remote, a));
-		if (write(sess.in_fd, cmd, strlen(cmd)) < 0)
-			log_errno(LOG_BGP, -errno, "write to vtysh");
+		session_write(d, cmd, strlen(cmd));
 	}
 }
 
@@ -694,12 +756,40 @@ frr_start(struct cgwd *d)
 	}
 }
 
+/* What is queued goes in before the execve (a command cut in two would
+ * run into the next cgwd's first), vtysh's output drained meanwhile: the
+ * next cgwd ignores it up to its marker.  Bounded: a session that cannot
+ * take it is not handed over, and the next cgwd starts its own. */
+static bool
+outq_drain_before_exec(struct cgwd *d)
+{
+	for (int waited_ms = 0; sess.outq_len && waited_ms < 2000; waited_ms += 50) {
+		struct pollfd pf[2] = {
+			{ .fd = sess.in_fd, .events = POLLOUT },
+			{ .fd = sess.out_fd, .events = POLLIN },
+		};
+		char sink[4096];
+
+		if (poll(pf, 2, 50) < 0 && errno != EINTR)
+			break;
+		if (pf[1].revents & POLLIN)
+			(void)!read(sess.out_fd, sink, sizeof(sink));
+		if ((pf[0].revents & POLLOUT) && !outq_flush(d))
+			return false;
+	}
+	return sess.outq_len == 0;
+}
+
 void
 frr_before_exec(struct cgwd *d)
 {
-	(void)d;
-	if (!sess.resuming)
-		vtysh_hand_over(sess.pid, sess.in_fd, sess.out_fd);
+	if (sess.resuming || sess.pid <= 0)
+		return;
+	if (!outq_drain_before_exec(d)) {
+		log_warn(LOG_BGP, "vtysh did not take cgw's last commands: the reloaded cgwd starts another session");
+		return;
+	}
+	vtysh_hand_over(sess.pid, sess.in_fd, sess.out_fd);
 }
 
 void

@@ -2,7 +2,11 @@
  * DOC: health: probes and CHILD_SA state in, failover actions out
  *
  * Feeds the failover decision (failover.c) with each tunnel's CHILD_SA
- * state and probe results, and carries out what it decides:
+ * state and probe results, and carries out what it decides.  One way:
+ * the handlers of charon's events, the probes and FRR's answers only
+ * record what changed (failover's state, and which connection has
+ * something due); health_settle(), run by the loop once its wake-up's
+ * events are all in, acts on it, one policy write to bgpd for all of it.
  *
  * - BGP connections: a tunnel that dies has its interface taken down at
  *   once, the fastest signal there is (its /30 goes, bgpd drops the
@@ -103,8 +107,21 @@ health_static_routes(struct cgwd *d, size_t ci)
 
 static void verdicts_save(struct cgwd *d);
 
+/* What a connection's events call for, done at the settle (the end of the
+ * loop's wake-up): its failover verdicts carried out, its interfaces'
+ * link state checked. */
+enum { SETTLE_VERDICTS = 1, SETTLE_LINKS = 2 };
+
 static void
-apply_conn(struct cgwd *d, size_t ci)
+settle_later(struct cgwd *d, size_t ci, unsigned int what)
+{
+	d->settle[ci] |= (uint8_t)what;
+}
+
+/* The failover verdicts of connection ci onto its tunnels; true when
+ * bgpd's policy is to be written (static connections are routed here). */
+static bool
+adopt_verdicts(struct cgwd *d, size_t ci)
 {
 	struct tunnel *pair = &d->tunnels[ci * CGW_TUNNELS];
 	struct fo_conn *fo = &d->fo[ci];
@@ -132,11 +149,45 @@ apply_conn(struct cgwd *d, size_t ci)
 		t->usable = fo_usable(fo, k);
 		t->pull_return = fo_pull_return(fo, k);
 	}
-	verdicts_save(d);
-	if (bgp)
-		frr_apply_policy(d);
-	else
+	if (!bgp)
 		health_static_routes(d, ci);
+	return bgp;
+}
+
+/* The one place where what the events changed is acted on.  An action
+ * can call for another (no bgpd to write to releases the links held for
+ * it): a few rounds, until nothing is left. */
+void
+health_settle(struct cgwd *d)
+{
+	size_t n_conns = d->n_tunnels / CGW_TUNNELS;
+
+	if (!d->settle)
+		return;
+	for (int round = 0; round < 4; round++) {
+		bool any = false, verdicts = false, policy = false;
+
+		for (size_t ci = 0; ci < n_conns; ci++) {
+			unsigned int what = d->settle[ci];
+
+			if (!what)
+				continue;
+			any = true;
+			d->settle[ci] = 0;
+			if (what & SETTLE_VERDICTS) {
+				verdicts = true;
+				policy |= adopt_verdicts(d, ci);
+			}
+			for (int k = 0; k < CGW_TUNNELS; k++)
+				tunnel_sync_link(d, &d->tunnels[ci * CGW_TUNNELS + k]);
+		}
+		if (!any)
+			return;
+		if (verdicts)
+			verdicts_save(d);
+		if (policy)
+			frr_apply_policy(d);
+	}
 }
 
 /* The tunnels out of service after a failure, by name, in the runtime
@@ -150,23 +201,42 @@ verdicts_path(const struct cgwd *d)
 	return xasprintf("%s/failover.state", d->run_dir);
 }
 
+/* Written when the set changes, not on every apply (most applies are
+ * probe ticks that change nothing). */
 static void
 verdicts_save(struct cgwd *d)
 {
-	char *path = verdicts_path(d), *tmp = xasprintf("%s.new", path);
-	FILE *f = fopen(tmp, "we");
+	char *path, *tmp, *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	bool ok = false;
 
 	if (!f) {
-		log_errno(LOG_HM, -errno, "write %s", tmp);
-		goto out;
+		log_errno(LOG_HM, -errno, "failover state");
+		return;
 	}
 	for (size_t i = 0; i < d->n_tunnels; i++)
 		if (fo_failed(&d->fo[d->tunnels[i].conn_idx],
 		    (int)d->tunnels[i].conf->index - 1))
 			fprintf(f, "%s\n", d->tunnels[i].name);
-	if (fclose(f) != 0 || rename(tmp, path) < 0)
+	fclose(f);
+	if (d->verdicts_saved && strcmp(d->verdicts_saved, text) == 0) {
+		free(text);
+		return;
+	}
+	path = verdicts_path(d);
+	tmp = xasprintf("%s.new", path);
+	if ((f = fopen(tmp, "we"))) {
+		ok = fputs(text, f) >= 0;
+		ok = fclose(f) == 0 && ok;
+	}
+	if (!ok || rename(tmp, path) < 0) {
 		log_errno(LOG_HM, -errno, "write %s", path);
-out:
+		free(text);	/* not saved: try again at the next apply */
+	} else {
+		free(d->verdicts_saved);
+		d->verdicts_saved = text;
+	}
 	free(tmp);
 	free(path);
 }
@@ -191,17 +261,24 @@ health_restore_verdicts(struct cgwd *d)
 		    t->name);
 		fo_restore_failed(&d->fo[t->conn_idx], (int)t->conf->index - 1,
 		    now_ms());
-		apply_conn(d, t->conn_idx);
+		settle_later(d, t->conn_idx, SETTLE_VERDICTS);
 	}
 	fclose(f);
+	health_settle(d);	/* before FRR's first apply */
 }
 
 void
 health_child(struct cgwd *d, struct tunnel *t)
 {
-	if (d->fo && fo_child(&d->fo[t->conn_idx], t->conf->index - 1,
-	    t->child_up, now_ms()))
-		apply_conn(d, t->conn_idx);
+	if (!d->fo) {
+		tunnel_sync_link(d, t);
+		return;
+	}
+	/* the interface follows the CHILD_SA either way */
+	settle_later(d, t->conn_idx, SETTLE_LINKS);
+	if (fo_child(&d->fo[t->conn_idx], t->conf->index - 1, t->child_up,
+	    now_ms()))
+		settle_later(d, t->conn_idx, SETTLE_VERDICTS);
 }
 
 /* Between the two, failover puts the probes' losses down to the
@@ -226,7 +303,7 @@ health_replacing(struct cgwd *d, struct tunnel *t, bool replacing)
 		    t->name, (unsigned long long)(now -
 		    fo->t[k].replacing_since), fo->t[k].replace_lost);
 	if (fo_replacing(fo, k, replacing, now))
-		apply_conn(d, t->conn_idx);
+		settle_later(d, t->conn_idx, SETTLE_VERDICTS);
 }
 
 /* cgwctl reset: make before break.  The tunnel is first taken out of
@@ -243,7 +320,9 @@ health_reset(struct cgwd *d, struct tunnel *t)
 	unsigned int next_gen = d->frr_gen + 1;	/* the apply below */
 
 	fo_drain(fo, k, true, now_ms());
-	apply_conn(d, t->conn_idx);
+	/* now, not at the end of the wake-up: next_gen is this apply's */
+	settle_later(d, t->conn_idx, SETTLE_VERDICTS);
+	health_settle(d);
 	if (bgp && other_ok)
 		t->reset_gen = next_gen;
 	else
@@ -261,7 +340,7 @@ reset_due(struct cgwd *d, struct tunnel *t, uint64_t now)
 	charon_tunnel_cmd(d, CGW_MSG_INITIATE, t);
 	t->last_initiate = time(NULL);
 	if (fo_drain(&d->fo[t->conn_idx], t->conf->index - 1, false, now))
-		apply_conn(d, t->conn_idx);
+		settle_later(d, t->conn_idx, SETTLE_VERDICTS);
 }
 
 void
@@ -276,7 +355,10 @@ health_frr_applied(struct cgwd *d, unsigned int gen)
 		}
 		if (t->link_hold_down && t->hold_gen <= gen) {
 			t->link_hold_down = false;
-			tunnel_sync_link(d, t);
+			if (d->settle)
+				settle_later(d, t->conn_idx, SETTLE_LINKS);
+			else
+				tunnel_sync_link(d, t);
 		}
 	}
 }
@@ -300,7 +382,7 @@ probe_readable(void *arg, int fd, uint32_t events)
 	(void)events;
 	if (probe_recv(&t->probe) &&
 	    fo_probe(&d->fo[t->conn_idx], t->conf->index - 1, true, now_ms()))
-		apply_conn(d, t->conn_idx);
+		settle_later(d, t->conn_idx, SETTLE_VERDICTS);
 }
 
 #define PROBE_BIG_EVERY_MS 3000
@@ -448,7 +530,7 @@ probe_timer(void *arg)
 	free(lost);
 	for (size_t ci = 0; ci < n_conns; ci++)
 		if (fo_tick(&d->fo[ci], now) || changed[ci])
-			apply_conn(d, ci);
+			settle_later(d, ci, SETTLE_VERDICTS);
 	for (size_t i = 0; i < d->n_tunnels; i++)
 		reinit_due(d, &d->tunnels[i]);
 	free(changed);
@@ -466,6 +548,7 @@ health_start(struct cgwd *d)
 	int r;
 
 	d->fo = xcalloc(n_conns ? n_conns : 1, sizeof(*d->fo));
+	d->settle = xcalloc(n_conns ? n_conns : 1, sizeof(*d->settle));
 	for (size_t ci = 0; ci < n_conns; ci++)
 		fo_init(&d->fo[ci], &cfg);
 	for (size_t i = 0; i < d->n_tunnels; i++) {
@@ -484,4 +567,8 @@ health_stop(struct cgwd *d)
 		probe_close(&d->tunnels[i].probe);
 	free(d->fo);
 	d->fo = NULL;
+	free(d->settle);
+	d->settle = NULL;
+	free(d->verdicts_saved);
+	d->verdicts_saved = NULL;
 }

@@ -29,6 +29,8 @@ struct loop {
 	struct watch *watches;
 	loop_cb tick;
 	void *tick_arg;
+	loop_cb settle;
+	void *settle_arg;
 	loop_signal_cb sig;
 	void *sig_arg;
 	struct { int fd; struct timer *t; } *timers;
@@ -168,6 +170,20 @@ loop_add_fd(struct loop *l, int fd, uint32_t events, loop_fd_cb cb, void *arg)
 	return 0;
 }
 
+int
+loop_mod_fd(struct loop *l, int fd, uint32_t events)
+{
+	for (struct watch *w = l->watches; w; w = w->next)
+		if (w->fd == fd) {
+			struct epoll_event ev = { .events = events,
+			    .data.ptr = w };
+
+			return epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 ?
+			    -errno : 0;
+		}
+	return -ENOENT;
+}
+
 void
 loop_del_fd(struct loop *l, int fd)
 {
@@ -189,6 +205,13 @@ loop_set_tick(struct loop *l, loop_cb cb, void *arg)
 {
 	l->tick = cb;
 	l->tick_arg = arg;
+}
+
+void
+loop_set_settle(struct loop *l, loop_cb cb, void *arg)
+{
+	l->settle = cb;
+	l->settle_arg = arg;
 }
 
 int
@@ -233,6 +256,8 @@ loop_run(struct loop *l, const bool *quit)
 			if (live)
 				w->cb(w->arg, w->fd, evs[i].events);
 		}
+		if (l->settle)
+			l->settle(l->settle_arg);
 	}
 	return 0;
 }

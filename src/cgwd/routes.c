@@ -61,7 +61,7 @@ route_of(const struct tunnel *t, uint32_t dir, struct cgw_msg_route *m)
 
 static int
 send_adv(const struct tunnel *t, const struct cgw_prefix *p, uint32_t bgpd,
-    int fd, uint32_t seq)
+    struct msgout *q, uint32_t seq)
 {
 	struct cgw_msg_route m;
 
@@ -70,7 +70,7 @@ send_adv(const struct tunnel *t, const struct cgw_prefix *p, uint32_t bgpd,
 	m.plen = p->len;
 	m.bgpd = bgpd;
 	snprintf(m.protocol, sizeof(m.protocol), "bgp");
-	return msg_send(fd, CGW_MSG_ROUTE, seq, &m, sizeof(m));
+	return msgout_put(q, CGW_MSG_ROUTE, seq, &m, sizeof(m));
 }
 
 /* What the model says AWS is told over t (the on-prem prefixes unless the
@@ -78,7 +78,8 @@ send_adv(const struct tunnel *t, const struct cgw_prefix *p, uint32_t bgpd,
  * path), each as bgpd's adj-rib-out has it; then what bgpd advertises
  * beyond that. */
 static int
-send_advertised(struct cgwd *d, const struct tunnel *t, int fd, uint32_t seq)
+send_advertised(struct cgwd *d, const struct tunnel *t, struct msgout *q,
+    uint32_t seq)
 {
 	const struct cgw_box_conf *box = &d->conf->box;
 	const struct frr_adj_out *adj = t->adj_out_read ? &t->adj_out : NULL;
@@ -98,14 +99,14 @@ send_advertised(struct cgwd *d, const struct tunnel *t, int fd, uint32_t seq)
 	lines = xcalloc(n_want + (adj ? adj->n : 0) + 1, sizeof(*lines));
 	n = frr_adj_compare(want, n_want, adj, lines);
 	for (size_t i = 0; i < n && r >= 0; i++)
-		r = send_adv(t, &lines[i].prefix, lines[i].bgpd, fd, seq);
+		r = send_adv(t, &lines[i].prefix, lines[i].bgpd, q, seq);
 	free(lines);
 	free(want);
 	return r;
 }
 
 int
-routes_send(struct cgwd *d, int fd, uint32_t seq)
+routes_send(struct cgwd *d, struct msgout *q, uint32_t seq)
 {
 	struct kernel_route4 *rs = xcalloc(ROUTES_MAX, sizeof(*rs));
 	int n = d->kernel->ops->route4_list(d->kernel, rs, ROUTES_MAX);
@@ -126,20 +127,20 @@ routes_send(struct cgwd *d, int fd, uint32_t seq)
 		    proto_name(rs[i].protocol, buf, sizeof(buf)));
 		m.metric = rs[i].metric;
 		m.ecmp = rs[i].multipath;
-		if (msg_send(fd, CGW_MSG_ROUTE, seq, &m, sizeof(m)) < 0)
+		if (msgout_put(q, CGW_MSG_ROUTE, seq, &m, sizeof(m)) < 0)
 			goto out;
 	}
 	for (size_t i = 0; i < d->n_tunnels; i++)
-		if (send_advertised(d, &d->tunnels[i], fd, seq) < 0)
+		if (send_advertised(d, &d->tunnels[i], q, seq) < 0)
 			goto out;
-	msg_send(fd, CGW_MSG_END, seq, NULL, 0);
+	msgout_put(q, CGW_MSG_END, seq, NULL, 0);
 out:
 	free(rs);
 	return n < 0 ? n : 0;
 }
 
 int
-bgp_neighbors_send(struct cgwd *d, int fd, uint32_t seq)
+bgp_neighbors_send(struct cgwd *d, struct msgout *q, uint32_t seq)
 {
 	struct cgw_msg_bgp_neighbor m;
 
@@ -174,8 +175,8 @@ bgp_neighbors_send(struct cgwd *d, int fd, uint32_t seq)
 			snprintf(m.last_error, sizeof(m.last_error), "%.24s%s%.64s",
 			    t->diag.bgp_reset, t->diag.bgp_reason[0] ? ": " : "",
 			    t->diag.bgp_reason);
-		if (msg_send(fd, CGW_MSG_BGP_NEIGHBOR, seq, &m, sizeof(m)) < 0)
+		if (msgout_put(q, CGW_MSG_BGP_NEIGHBOR, seq, &m, sizeof(m)) < 0)
 			return -1;
 	}
-	return msg_send(fd, CGW_MSG_END, seq, NULL, 0);
+	return msgout_put(q, CGW_MSG_END, seq, NULL, 0);
 }

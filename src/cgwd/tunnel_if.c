@@ -9,6 +9,11 @@
  *   interface are already checked against the if_id policies; without it
  *   forwarded traffic needs matching forward policies as well.
  * - ip_forward 1: the box routes between on-prem and the VPC.
+ * - disable_ipv6 1 on the tunnel: it carries IPv4 only (AWS's inside
+ *   addresses are a /30); otherwise the kernel's own IPv6 (router
+ *   solicitations, MLD reports) goes into it, finds no SA, and counts as
+ *   transmit errors on the interface, a few every minute, that look like
+ *   loss.  A box without IPv6 has no such setting: nothing to do.
  */
 #include "cgwd/tunnel_if.h"
 
@@ -45,6 +50,9 @@ ensure_sysctls(struct kernel *k, const char *ifname)
 		if ((r = k->ops->sysctl_set(k, path, want[i].value)) < 0)
 			return r;
 	}
+	snprintf(path, sizeof(path), "net/ipv6/conf/%s/disable_ipv6", ifname);
+	if ((r = k->ops->sysctl_set(k, path, "1")) < 0 && r != -ENOENT)
+		return r;
 	return k->ops->sysctl_set(k, "net/ipv4/ip_forward", "1");
 }
 

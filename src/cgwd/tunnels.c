@@ -318,9 +318,9 @@ tunnel_set_state(struct cgwd *d, struct tunnel *t, bool child_up,
 		return;
 	if (child_up)
 		t->diag.ipsec_up_at = time(NULL);
-	/* The interface follows the CHILD_SA: without it the connected
-	 * /30 goes and bgpd drops the session at once. */
-	tunnel_sync_link(d, t);
+	/* The interface follows the CHILD_SA (without it the connected
+	 * /30 goes and bgpd drops the session at once), and failover
+	 * judges: both at the settle of this wake-up (health.c). */
 	health_child(d, t);
 }
 

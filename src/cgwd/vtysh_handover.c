@@ -61,6 +61,7 @@ vtysh_take_over(pid_t *pid, int *in_fd, int *out_fd)
 		return -1;
 	}
 	fcntl(in, F_SETFD, FD_CLOEXEC);
+	fcntl(in, F_SETFL, O_NONBLOCK);	/* frr.c queues what it does not take */
 	fcntl(out, F_SETFD, FD_CLOEXEC);
 	*pid = (pid_t)p;
 	*in_fd = in;

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -104,6 +105,69 @@ msg_send(int fd, uint32_t type, uint32_t seq, const void *payload,
 		}
 	}
 	return 0;
+}
+
+int
+msgout_put(struct msgout *q, uint32_t type, uint32_t seq, const void *payload,
+    size_t len)
+{
+	struct cgw_msg_hdr hdr = { .type = type, .len = (uint32_t)len,
+	    .seq = seq };
+	size_t need = sizeof(hdr) + len;
+
+	if (len > CGW_MSG_MAX)
+		return -EMSGSIZE;
+	if (q->len + need > MSGOUT_MAX)
+		return -ENOBUFS;
+	if (q->len + need > q->cap) {
+		size_t cap = q->cap ? q->cap : 4096;
+		uint8_t *b;
+
+		while (cap < q->len + need)
+			cap *= 2;
+		if (!(b = realloc(q->buf, cap)))
+			return -ENOMEM;
+		q->buf = b;
+		q->cap = cap;
+	}
+	memcpy(q->buf + q->len, &hdr, sizeof(hdr));
+	if (len)
+		memcpy(q->buf + q->len + sizeof(hdr), payload, len);
+	q->len += need;
+	return 0;
+}
+
+int
+msgout_flush(struct msgout *q, int fd)
+{
+	size_t off = 0;
+	int r = 0;
+
+	if (q->len == 0)
+		return 0;
+	while (off < q->len) {
+		ssize_t n = send(fd, q->buf + off, q->len - off,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = errno == EAGAIN ? 1 : -errno;
+			break;
+		}
+		off += (size_t)n;
+	}
+	memmove(q->buf, q->buf + off, q->len - off);
+	q->len -= off;
+	return r;
+}
+
+void
+msgout_free(struct msgout *q)
+{
+	free(q->buf);
+	q->buf = NULL;
+	q->len = q->cap = 0;
 }
 
 const char *

@@ -28,6 +28,21 @@ int msgbuf_feed(struct msgbuf *mb, const void *p, size_t len);
  * until the next call), 0 if incomplete, -EPROTO if malformed. */
 int msgbuf_next(struct msgbuf *mb, struct cgw_msg_hdr *hdr,
     uint8_t *payload);
+/* Messages waiting for a peer that reads slowly (cgwctl in a pager, or
+ * stopped): the daemon queues and goes on instead of waiting on it. */
+struct msgout {
+	uint8_t *buf;
+	size_t len, cap;
+};
+/* Appends a whole message; -EMSGSIZE above CGW_MSG_MAX, -ENOBUFS when
+ * MSGOUT_MAX would be passed (a peer that reads nothing). */
+#define MSGOUT_MAX (16u << 20)
+int msgout_put(struct msgout *q, uint32_t type, uint32_t seq,
+    const void *payload, size_t len);
+/* Writes what the socket takes now: 0 = all out, 1 = some left (wait
+ * for POLLOUT), -errno on errors. */
+int msgout_flush(struct msgout *q, int fd);
+void msgout_free(struct msgout *q);
 /* Writes a whole message (blocking semantics with a poll on EAGAIN). */
 int msg_send(int fd, uint32_t type, uint32_t seq, const void *payload,
     size_t len);

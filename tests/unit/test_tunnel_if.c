@@ -41,6 +41,7 @@ main(void)
 	CHECK(f->links[1].n_addrs == 1 && f->links[1].addrs[0].plen == 30);
 	CHECK(strcmp(kernel_fake_sysctl(k, "net/ipv4/conf/cgw-abcdef-1/rp_filter"), "2") == 0);
 	CHECK(strcmp(kernel_fake_sysctl(k, "net/ipv4/ip_forward"), "1") == 0);
+	CHECK(strcmp(kernel_fake_sysctl(k, "net/ipv6/conf/cgw-abcdef-1/disable_ipv6"), "1") == 0);
 
 	/* Unchanged: adopted, zero changes, same ifindex. */
 	changes = 0;

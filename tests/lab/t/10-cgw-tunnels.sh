@@ -75,4 +75,18 @@ cgw_ctl diagnose >/dev/null || lab_fail "diagnose exits non-zero on a healthy la
 # the interface, MTU and MSS clamp are cgwd's
 ip -n cgw -d link show type xfrm | grep -q "mtu 1436" || lab_fail "no xfrm interface with MTU 1436"
 nsx cgw nft list table inet cgw | grep -q "maxseg size set 1379" || lab_fail "no MSS clamp"
+# cgwd never waits on a client: one that asks 3000 times (megabytes of
+# answers) and reads nothing is queued for, while another is answered at
+# once; when it reads, every answer is there
+coproc SLOW { python3 "$LAB_DIR/slow_client.py" "$CGW_DIR/run/cgwd.rsock" \
+	"$LAB_DIR/../../src/lib/cgw_msg.h" 3000 2>&1; }
+read -r -t 30 said <&"${SLOW[0]}" && [ "$said" = sent ] || lab_fail "slow client: $said"
+lab_sleep 1
+t0=$(lab_us)
+cgw_ctl show tunnels >/dev/null || lab_fail "show tunnels while a client reads nothing"
+lab_timing show_beside_stuck_client_s "$(lab_since "$t0")"
+(( $(lab_us) - t0 < 2000000 )) || lab_fail "show tunnels took $(lab_since "$t0") s beside a client that reads nothing"
+echo >&"${SLOW[1]}"
+read -r -t 60 ends <&"${SLOW[0]}"
+[ "$ends" = 3000 ] || lab_fail "the slow client got $ends of its 3000 answers"
 lab_timing scenario_total "$(lab_since "$LAB_T0")"
