@@ -88,3 +88,53 @@ lab_ping_stop() {
 			if (have && t - last > gap) gap = t - last; last = t; have = 1; if (s > max) max = s }
 		END { g = gap - iv; if (g < 0) g = 0; printf "%d %d %.2f\n", n, max - n, g }' "$LAB_PING_OUT"
 }
+# lab_ping_losses: after lab_ping_stop, one line per run of lost pings:
+# "EPOCH FIRST LAST": the sequence numbers not answered, and about when the
+# first of them was sent (the previous reply's time plus one interval)
+lab_ping_losses() {
+	awk -v iv="$LAB_PING_IV" '
+		/bytes from/ && !/DUP!/ && match($0, /^\[[0-9.]+\]/) { t = substr($0, 2, RLENGTH - 2) + 0
+			match($0, /icmp_seq=[0-9]+/); s = substr($0, RSTART + 9, RLENGTH - 9) + 0
+			if (have && s > prev + 1) printf "%.3f %d %d\n", last + iv, prev + 1, s - 1
+			if (s > prev) { prev = s; last = t; have = 1 } }' "$LAB_PING_OUT"
+}
+# lab_drops: the kernel's drop counters in every namespace of the lab
+# (XFRM's, /proc/net/xfrm_stat: no state, no policy, replay...; each
+# interface's rx/tx dropped, and tx carrier errors: an xfrm interface
+# counts there what found no SA to go through) and the backlog drops of
+# the whole VM, one "NAME VALUE" per line; lab_drops_delta BEFORE AFTER:
+# those that moved.  Whether a lost packet is IPsec's or a VM too slow to
+# keep up (softnet) is in there.
+lab_drops() {
+	local ns
+	for ns in $LAB_NS; do
+		ip netns exec "$ns" sh -c 'exec awk '\''
+			FILENAME ~ /xfrm_stat/ { print $1, $2; next }
+			{ f = FILENAME; sub("/sys/class/net/", "", f); sub("/statistics/", ".", f); print f, $1 }'\'' \
+			/proc/net/xfrm_stat /sys/class/net/*/statistics/[rt]x_dropped /sys/class/net/*/statistics/tx_carrier_errors' 2>/dev/null | sed "s/^/$ns:/"
+	done
+	awk 'function hex(s,  i, n) { n = 0; s = tolower(s)
+			for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+			return n }
+		{ d += hex($2) } END { print "softnet:dropped", d }' /proc/net/softnet_stat
+}
+lab_drops_delta() {
+	awk 'NR == FNR { b[$1] = $2; next } ($1 in b) && $2 != b[$1] { printf "%s +%d\n", $1, $2 - b[$1] }' \
+		<(echo "$1") <(echo "$2")
+}
+# lab_log_near EPOCH SECONDS FILE...: the lines of logs that start with a
+# time of day (HH:MM:SS[.mmm], local time as the daemons write it) within SECONDS of EPOCH,
+# to show what happened around a lost packet
+lab_log_near() {
+	local at=$1 win=$2; shift 2
+	local f
+	for f in "$@"; do
+		[ -r "$f" ] || continue
+		awk -v at="$at" -v win="$win" -v name="${f##*/}" '
+			BEGIN { split(strftime("%H:%M:%S", int(at)), h, ":")
+				c = h[1] * 3600 + h[2] * 60 + h[3] + (at - int(at)) }
+			match($0, /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9](\.[0-9]+)?/) {
+				split(substr($0, 1, RLENGTH), p, ":"); d = p[1] * 3600 + p[2] * 60 + p[3] - c
+				if (d >= -win && d <= win) print "#   " name ": " $0 }' "$f"
+	done
+}

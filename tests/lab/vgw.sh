@@ -49,6 +49,9 @@ vgw_start() {
 		ip -n "vgw-ep$n" link add "ipsec$n" type xfrm if_id "$n" || return 1
 		ip -n "vgw-ep$n" link set "ipsec$n" netns vgw || return 1
 		ip -n vgw addr add "${!in_addr}/${!plen}" dev "ipsec$n" || return 1
+		# IPv4 only, like AWS's inside /30: no IPv6 of the kernel's own
+		# into the tunnel, counted as transmit errors (lab_drops)
+		topo_sysctl vgw "net.ipv6.conf.ipsec$n.disable_ipv6=1" || return 1
 		ip -n vgw link set "ipsec$n" up || return 1
 		vgw_endpoint_start "$n" || return 1
 	done

@@ -36,6 +36,14 @@ conn=$(ls "$CGW_DIR"/conn.d/*.conf)
 asn=$(awk '$1 == "local-asn" { print $2; exit }' "$CGW_DIR/cgw.conf")
 cgw_vtysh() { lab_vtysh cgw "$CGW_FRR" "$@"; }
 cgw_running() { cgw_vtysh -c "show running-config"; }
+# cgw's part of it: its BGP instance, its CGW-* prefix lists and route maps
+# (bgpd prints blocks in an order of its own, not in the order written)
+cgw_part() {
+	cgw_running | awk '
+		/^router bgp / || /^route-map CGW-/ { block = 1 }
+		block { print; if ($0 == "exit") block = 0; next }
+		/^ip prefix-list CGW-/'
+}
 extra=10.5.0.0/16
 
 # The operator's own configuration beside cgw's.
@@ -233,7 +241,10 @@ grep -q "^ip prefix-list OFFICE seq 5 permit 192.168.7.0/24" <<<"$running" &&
 	lab_fail "the operator's own prefix list or route-map is gone"
 
 # 6. bgpd killed and started again empty (as FRR's unit would restart it
-# from a saved configuration without cgw's part): cgwd configures it again
+# from a saved configuration without cgw's part): cgwd configures it again,
+# as a fresh start writes it, which must be what the reloads left
+after_reloads=$(cgw_part)
+grep -q "^router bgp $new\$" <<<"$after_reloads" || lab_fail "cgw_part finds no BGP instance: $after_reloads"
 gw_kill bgpd || lab_fail "kill bgpd"
 lab_wait 10 "bgpd gone" eval '! kill -0 "$(cat "$CGW_FRR/bgpd.pid")" 2>/dev/null' || lab_fail "bgpd did not die"
 rm -f "$CGW_FRR/bgpd.pid"
@@ -250,6 +261,8 @@ done
 lab_timing bgpd_restart_bgp_up_s "$(lab_since "$t0")"
 running=$(cgw_running)
 grep -q "^router bgp $new\$" <<<"$running" || lab_fail "cgw's configuration is not back in the restarted bgpd"
+lab_wait 20 "bgpd's cgw part as the reloads left it" eval '[ "$(cgw_part)" = "$after_reloads" ]' ||
+	lab_fail "what the reloads left in bgpd differs from what cgwd writes into an empty bgpd (< after the reloads, > fresh): $(diff <(echo "$after_reloads") <(cgw_part) | head -20)"
 
 diag=$(cgw_diag 1)
 [[ $diag == ok* ]] || lab_fail "diagnose after the reloads: $diag"
