@@ -136,6 +136,7 @@ static void
 on_settle(void *arg)
 {
 	health_settle(arg);
+	control_reap(arg);
 }
 
 static int
@@ -195,6 +196,7 @@ run(struct cgwd *d)
 		cgwd_reload_exec(d);	/* returns only on failure */
 	}
 	sd_notify(0, "STOPPING=1");
+	frr_stop(d);
 	control_close_all(d);
 	health_stop(d);
 	loop_free(d->loop);

@@ -212,7 +212,7 @@ uint32_t tunnel_bgp_wait_s(const struct tunnel *t, time_t now);
 uint32_t tunnel_local_asn(const struct cgwd *d, const struct tunnel *t);
 
 /* clamp.c: writes the MSS clamp and keeps it written */
-int clamp_start(struct cgwd *d);
+void clamp_start(struct cgwd *d);
 void clamp_apply(struct cgwd *d);
 void clamp_retry(struct cgwd *d);
 void clamp_stop(struct cgwd *d);
@@ -275,6 +275,8 @@ void frr_start(struct cgwd *d);		/* at start: everything */
 void frr_apply(struct cgwd *d);		/* everything */
 /* A reload's execve keeps the vtysh session (vtysh_handover.h). */
 void frr_before_exec(struct cgwd *d);
+/* At exit: vtysh goes (killed if cgw's commands are still queued for it). */
+void frr_stop(struct cgwd *d);
 void frr_apply_policy(struct cgwd *d);	/* failover changes only */
 void frr_poll(struct cgwd *d);
 void frr_tick(struct cgwd *d);
@@ -307,5 +309,8 @@ int control_listen(struct cgwd *d);
 void control_sas_ready(struct cgwd *d);
 void control_routes_ready(struct cgwd *d);
 void control_close_all(struct cgwd *d);
+/* Frees the clients that are gone: at the settle, where no handler holds
+ * one. */
+void control_reap(struct cgwd *d);
 
 #endif

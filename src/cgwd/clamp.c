@@ -100,7 +100,7 @@ watch_readable(void *arg, int fd, uint32_t events)
 	clamp_apply(d);
 }
 
-int
+void
 clamp_start(struct cgwd *d)
 {
 	int r = 0;
@@ -116,7 +116,6 @@ clamp_start(struct cgwd *d)
 		d->clamp.watch = nft_watch_free(d->clamp.watch);
 	}
 	clamp_apply(d);
-	return 0;
 }
 
 void

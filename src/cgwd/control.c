@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgwd/loop.h"
@@ -35,9 +36,19 @@ struct ctl_client {
 	 * cgwctl stopped in a pager must not hold up failover) */
 	struct msgout out;
 	bool out_waiting;		/* EPOLLOUT asked for */
-	bool out_failed;		/* MSGOUT_MAX passed: dropped */
+	bool out_failed;		/* its queue passed a bound: dropped */
+	/* Gone (peer closed, an error, dropped): freed by control_reap()
+	 * at the settle, never while a handler up the stack may hold it
+	 * (an answer can be sent from within another request's handling). */
+	bool dead;
 	struct ctl_client *next;
 };
+
+/* Bounds on what clients cost, since cgwd.rsock is open to every local
+ * user: connections at once, and answers queued for all of them (the
+ * client with the most queued goes when it is passed). */
+#define CLIENTS_MAX 128
+#define CLIENTS_QUEUED_MAX (64u << 20)
 
 static void
 client_free(struct cgwd *d, struct ctl_client *c)
@@ -53,26 +64,61 @@ client_free(struct cgwd *d, struct ctl_client *c)
 	free(c);
 }
 
+void
+control_reap(struct cgwd *d)
+{
+	for (struct ctl_client *c = d->clients, *next; c; c = next) {
+		next = c->next;
+		if (c->dead)
+			client_free(d, c);
+	}
+}
+
+/* Past CLIENTS_QUEUED_MAX, the client with the most unread goes. */
+static void
+bound_queued(struct cgwd *d)
+{
+	struct ctl_client *big = NULL;
+	size_t total = 0;
+
+	for (struct ctl_client *c = d->clients; c; c = c->next)
+		if (!c->dead) {
+			total += msgout_queued(&c->out);
+			if (!big || msgout_queued(&c->out) > msgout_queued(&big->out))
+				big = c;
+		}
+	if (total > CLIENTS_QUEUED_MAX && big)
+		big->out_failed = true;
+}
+
 static void
 client_send(struct ctl_client *c, uint32_t type, uint32_t seq,
     const void *payload, size_t len)
 {
-	if (!c->out_failed && msgout_put(&c->out, type, seq, payload, len) < 0)
+	if (c->out_failed || c->dead)
+		return;
+	if (msgout_put(&c->out, type, seq, payload, len) < 0)
 		c->out_failed = true;
+	else if (msgout_queued(&c->out) > 4 * CGW_MSG_MAX)
+		bound_queued(c->d);
 }
 
 /* What is queued goes out as far as the socket takes it, the rest when
- * it is writable; false when the client is gone (freed). */
+ * it is writable; false when the client is gone (marked dead). */
 static bool
 client_flush(struct cgwd *d, struct ctl_client *c)
 {
-	int r = c->out_failed ? -ENOBUFS : msgout_flush(&c->out, c->fd);
-	bool wait = r == 1;
+	int r;
+	bool wait;
 
+	if (c->dead)
+		return false;
+	r = c->out_failed ? -ENOBUFS : msgout_flush(&c->out, c->fd);
+	wait = r == 1;
 	if (r < 0) {
 		if (r == -ENOBUFS)
 			log_warn(LOG_CTL, "a client that reads none of its answers: dropped");
-		client_free(d, c);
+		c->dead = true;
 		return false;
 	}
 	if (wait != c->out_waiting &&
@@ -120,10 +166,13 @@ send_diagnosis(struct cgwd *d, struct ctl_client *c)
 void
 control_sas_ready(struct cgwd *d)
 {
-	for (struct ctl_client *c = d->clients, *next; c; c = next) {
+	/* what this wake-up's events changed is in the answer too */
+	health_settle(d);
+	for (struct ctl_client *c = d->clients; c; c = c->next) {
 		uint32_t type = c->waiting_sas;
 
-		next = c->next;		/* c may be freed */
+		if (c->dead)
+			continue;
 		c->waiting_sas = 0;
 		if (type == CGW_MSG_SHOW_TUNNELS)
 			send_tunnels(d, c);
@@ -138,9 +187,8 @@ control_sas_ready(struct cgwd *d)
 void
 control_routes_ready(struct cgwd *d)
 {
-	for (struct ctl_client *c = d->clients, *next; c; c = next) {
-		next = c->next;
-		if (!c->waiting_routes)
+	for (struct ctl_client *c = d->clients; c; c = c->next) {
+		if (!c->waiting_routes || c->dead)
 			continue;
 		c->waiting_routes = false;
 		if (routes_send(d, &c->out, c->seq) < 0)
@@ -306,20 +354,30 @@ client_readable(void *arg, int fd, uint32_t events)
 	int r;
 
 	(void)fd;
-	if ((events & EPOLLOUT) && !client_flush(d, c))
+	if (c->dead || ((events & EPOLLOUT) && !client_flush(d, c)))
 		return;
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
 	r = msgbuf_read(&c->in, c->fd);
-	while (r >= 0 && (r = msgbuf_next(&c->in, &h, payload)) > 0)
+	while (r >= 0 && !c->dead && (r = msgbuf_next(&c->in, &h, payload)) > 0)
 		if ((r = dispatch_control(d, c, &h, payload)) < 0)
 			break;
-	if (r < 0) {
+	if (r < 0 && !c->dead) {
 		/* what it was told (a bad request's answer) as far as it goes */
 		(void)msgout_flush(&c->out, c->fd);
-		client_free(d, c);
+		c->dead = true;
 	} else
 		client_flush(d, c);
+}
+
+static int
+n_clients(const struct cgwd *d)
+{
+	int n = 0;
+
+	for (const struct ctl_client *c = d->clients; c; c = c->next)
+		n++;
+	return n;
 }
 
 static void
@@ -330,6 +388,11 @@ accept_client(struct cgwd *d, int lfd, bool readonly)
 
 	if (fd < 0)
 		return;
+	if (n_clients(d) >= CLIENTS_MAX) {
+		log_warn(LOG_CTL, "%d control clients at once: refusing another", CLIENTS_MAX);
+		close(fd);
+		return;
+	}
 	c = xcalloc(1, sizeof(*c));
 	c->d = d;
 	c->fd = fd;
@@ -337,7 +400,7 @@ accept_client(struct cgwd *d, int lfd, bool readonly)
 	c->next = d->clients;
 	d->clients = c;
 	if (loop_add_fd(d->loop, fd, EPOLLIN, client_readable, c) < 0)
-		client_free(d, c);
+		c->dead = true;
 }
 
 static void
@@ -376,10 +439,17 @@ control_listen(struct cgwd *d)
 static void
 flush_all_briefly(struct cgwd *d)
 {
+	struct timespec t0, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (struct ctl_client *c = d->clients; c; c = c->next)
-		for (int i = 0; i < 10 && c->out.len; i++) {
+		while (!c->dead && msgout_queued(&c->out)) {
 			struct pollfd p = { .fd = c->fd, .events = POLLOUT };
 
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if ((now.tv_sec - t0.tv_sec) * 1000 +
+			    (now.tv_nsec - t0.tv_nsec) / 1000000 > 200)
+				return;		/* 200 ms for all of them */
 			if (poll(&p, 1, 20) < 0 || msgout_flush(&c->out, c->fd) < 0)
 				break;
 		}

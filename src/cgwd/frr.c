@@ -263,11 +263,14 @@ session_close(struct cgwd *d)
 	if (sess.outq_watched)
 		loop_del_fd(d->loop, sess.in_fd);
 	sess.outq_watched = false;
+	/* Killed before its input closes: at EOF vtysh would run what it
+	 * has of a line, and a command cut in two ("no neighbor X" of "no
+	 * neighbor X shutdown") is another command. */
+	if (sess.pid > 0)
+		kill(sess.pid, sess.outq_len ? SIGKILL : SIGTERM);	/* reaped by SIGCHLD */
 	sess.outq_len = 0;
 	if (sess.in_fd >= 0)
 		close(sess.in_fd);
-	if (sess.pid > 0)
-		kill(sess.pid, SIGTERM);	/* reaped by SIGCHLD */
 	sess.in_fd = sess.out_fd = -1;
 	sess.pid = 0;
 	sess.len = 0;
@@ -555,7 +558,7 @@ session_writable(void *arg, int fd, uint32_t events)
 static void
 session_write(struct cgwd *d, const char *text, size_t len)
 {
-	if (sess.in_fd < 0)
+	if (sess.in_fd < 0 || len == 0)
 		return;
 	if (sess.outq_len + len > OUTQ_MAX) {
 		log_warn(LOG_BGP, "vtysh has taken none of %zu bytes of commands: starting another",
@@ -763,30 +766,49 @@ frr_start(struct cgwd *d)
 static bool
 outq_drain_before_exec(struct cgwd *d)
 {
-	for (int waited_ms = 0; sess.outq_len && waited_ms < 2000; waited_ms += 50) {
+	struct timespec t0, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (sess.outq_len) {
 		struct pollfd pf[2] = {
 			{ .fd = sess.in_fd, .events = POLLOUT },
 			{ .fd = sess.out_fd, .events = POLLIN },
 		};
 		char sink[4096];
 
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - t0.tv_sec) * 1000 +
+		    (now.tv_nsec - t0.tv_nsec) / 1000000 > 2000)
+			break;
 		if (poll(pf, 2, 50) < 0 && errno != EINTR)
 			break;
-		if (pf[1].revents & POLLIN)
-			(void)!read(sess.out_fd, sink, sizeof(sink));
-		if ((pf[0].revents & POLLOUT) && !outq_flush(d))
+		if (pf[1].revents & (POLLIN | POLLHUP))
+			while (read(sess.out_fd, sink, sizeof(sink)) > 0)
+				;	/* non-blocking: to EAGAIN */
+		if ((pf[0].revents & (POLLOUT | POLLERR)) && !outq_flush(d))
 			return false;
 	}
 	return sess.outq_len == 0;
 }
 
 void
+frr_stop(struct cgwd *d)
+{
+	if (sess.pid > 0)
+		session_close(d);
+}
+
+void
 frr_before_exec(struct cgwd *d)
 {
-	if (sess.resuming || sess.pid <= 0)
+	if (sess.pid <= 0)
 		return;
-	if (!outq_drain_before_exec(d)) {
-		log_warn(LOG_BGP, "vtysh did not take cgw's last commands: the reloaded cgwd starts another session");
+	/* taken over and not yet resumed: the next cgwd starts afresh */
+	if (sess.resuming || !outq_drain_before_exec(d)) {
+		if (!sess.resuming)
+			log_warn(LOG_BGP, "vtysh did not take cgw's last commands: the reloaded cgwd starts another session");
+		if (sess.pid > 0)	/* (0 when the drain closed it) */
+			kill(sess.pid, SIGKILL);	/* see session_close */
 		return;
 	}
 	vtysh_hand_over(sess.pid, sess.in_fd, sess.out_fd);

@@ -174,12 +174,19 @@ health_settle(struct cgwd *d)
 				continue;
 			any = true;
 			d->settle[ci] = 0;
+			/* Links first: a static route goes through an
+			 * interface that is up.  Only where an event asked:
+			 * before charon's first listing child_up is false,
+			 * and a verdict must not take a working link down
+			 * (adopt_verdicts holds down what it shuts). */
+			if (what & SETTLE_LINKS)
+				for (int k = 0; k < CGW_TUNNELS; k++)
+					tunnel_sync_link(d,
+					    &d->tunnels[ci * CGW_TUNNELS + k]);
 			if (what & SETTLE_VERDICTS) {
 				verdicts = true;
 				policy |= adopt_verdicts(d, ci);
 			}
-			for (int k = 0; k < CGW_TUNNELS; k++)
-				tunnel_sync_link(d, &d->tunnels[ci * CGW_TUNNELS + k]);
 		}
 		if (!any)
 			return;

@@ -112,7 +112,9 @@ routes_send(struct cgwd *d, struct msgout *q, uint32_t seq)
 	int n = d->kernel->ops->route4_list(d->kernel, rs, ROUTES_MAX);
 	struct cgw_msg_route m;
 	char buf[16];
+	int r = 0;
 
+	/* answered without them: the advertised side is still true */
 	if (n < 0)
 		log_errno(LOG_CTL, n, "reading the kernel's routes");
 	for (int i = 0; i < n; i++) {
@@ -127,16 +129,16 @@ routes_send(struct cgwd *d, struct msgout *q, uint32_t seq)
 		    proto_name(rs[i].protocol, buf, sizeof(buf)));
 		m.metric = rs[i].metric;
 		m.ecmp = rs[i].multipath;
-		if (msgout_put(q, CGW_MSG_ROUTE, seq, &m, sizeof(m)) < 0)
+		if ((r = msgout_put(q, CGW_MSG_ROUTE, seq, &m, sizeof(m))) < 0)
 			goto out;
 	}
 	for (size_t i = 0; i < d->n_tunnels; i++)
-		if (send_advertised(d, &d->tunnels[i], q, seq) < 0)
+		if ((r = send_advertised(d, &d->tunnels[i], q, seq)) < 0)
 			goto out;
-	msgout_put(q, CGW_MSG_END, seq, NULL, 0);
+	r = msgout_put(q, CGW_MSG_END, seq, NULL, 0);
 out:
 	free(rs);
-	return n < 0 ? n : 0;
+	return r;	/* < 0: the answer could not be queued whole */
 }
 
 int

@@ -135,9 +135,11 @@ cgwd_reload_exec(struct cgwd *d)
 	 * blocked, no descriptor leaked (all are close-on-exec)... */
 	sigset_t none;
 
+	/* (still blocked while the vtysh session is readied, which can
+	 * take a moment: a SIGHUP then must not kill cgwd) */
+	frr_before_exec(d);	/* ...but the vtysh session */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	frr_before_exec(d);	/* ...but the vtysh session */
 	execv("/proc/self/exe", d->argv);
 	log_errno(LOG_CFG, -errno, "re-execute cgwd");
 }

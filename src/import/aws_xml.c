@@ -146,7 +146,7 @@ imp_xml_parse(struct imp_ctx *ctx, const char *buf, size_t len,
 	xmlDoc *doc;
 	xmlNode *root, *n;
 	xmlChar *id;
-	int label = 0, r = 0;
+	int label = 0, r = 0, no_vgw_line = 0;
 	bool bgp = false;
 
 	if (len > INT_MAX) {
@@ -203,19 +203,16 @@ imp_xml_parse(struct imp_ctx *ctx, const char *buf, size_t len,
 		/* A connection on a Transit Gateway has its vpn_gateway_id
 		 * element, empty: the type decides the prefix limit (100 to
 		 * a VGW, 1,000 to a TGW) and ECMP, so an empty one is not
-		 * taken for a VGW (and says nothing beside a
-		 * transit_gateway_id). */
+		 * taken for a VGW.  An empty element says nothing else. */
 		if (!strcmp(nm, "vpn_gateway_id") ||
 		    !strcmp(nm, "transit_gateway_id")) {
 			bool tgw = nm[0] == 't';
-			bool empty = !(s = text(n)) || !*s;
 
-			if (tgw || !empty)
+			if ((s = text(n)) && *s)
 				imp_set_val(ctx, &c->gateway, "gateway",
 				    tgw ? "tgw" : "vgw", line_no(n));
-			else if (!c->gateway.s)
-				imp_set_val(ctx, &c->gateway, "gateway", "tgw",
-				    line_no(n));
+			else if (!tgw)
+				no_vgw_line = line_no(n);
 			free(s);
 		} else if (!strcmp(nm, "vpn_connection_type") && (s = text(n))) {
 			if (strcmp(s, "ipsec.1") != 0)
@@ -225,6 +222,8 @@ imp_xml_parse(struct imp_ctx *ctx, const char *buf, size_t len,
 		} else if (!strcmp(nm, "ipsec_tunnel"))
 			tunnel(ctx, c, n, ++label, &bgp);
 	}
+	if (!c->gateway.s && no_vgw_line)
+		imp_set_val(ctx, &c->gateway, "gateway", "tgw", no_vgw_line);
 	c->routing = bgp ? IMP_ROUTING_BGP : IMP_ROUTING_STATIC;
 out:
 	xmlFreeDoc(doc);

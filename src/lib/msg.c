@@ -117,8 +117,15 @@ msgout_put(struct msgout *q, uint32_t type, uint32_t seq, const void *payload,
 
 	if (len > CGW_MSG_MAX)
 		return -EMSGSIZE;
-	if (q->len + need > MSGOUT_MAX)
+	if (msgout_queued(q) + need > MSGOUT_MAX)
 		return -ENOBUFS;
+	if (q->len + need > q->cap && q->head) {
+		/* what went out makes room, moved once rather than at
+		 * every flush */
+		memmove(q->buf, q->buf + q->head, q->len - q->head);
+		q->len -= q->head;
+		q->head = 0;
+	}
 	if (q->len + need > q->cap) {
 		size_t cap = q->cap ? q->cap : 4096;
 		uint8_t *b;
@@ -140,26 +147,18 @@ msgout_put(struct msgout *q, uint32_t type, uint32_t seq, const void *payload,
 int
 msgout_flush(struct msgout *q, int fd)
 {
-	size_t off = 0;
-	int r = 0;
-
-	if (q->len == 0)
-		return 0;
-	while (off < q->len) {
-		ssize_t n = send(fd, q->buf + off, q->len - off,
+	while (q->head < q->len) {
+		ssize_t n = send(fd, q->buf + q->head, q->len - q->head,
 		    MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			r = errno == EAGAIN ? 1 : -errno;
-			break;
-		}
-		off += (size_t)n;
+		if (n < 0)
+			return errno == EAGAIN ? 1 : -errno;
+		q->head += (size_t)n;
 	}
-	memmove(q->buf, q->buf + off, q->len - off);
-	q->len -= off;
-	return r;
+	q->head = q->len = 0;
+	return 0;
 }
 
 void
@@ -167,7 +166,7 @@ msgout_free(struct msgout *q)
 {
 	free(q->buf);
 	q->buf = NULL;
-	q->len = q->cap = 0;
+	q->head = q->len = q->cap = 0;
 }
 
 const char *

@@ -32,8 +32,13 @@ int msgbuf_next(struct msgbuf *mb, struct cgw_msg_hdr *hdr,
  * stopped): the daemon queues and goes on instead of waiting on it. */
 struct msgout {
 	uint8_t *buf;
-	size_t len, cap;
+	size_t head, len, cap;		/* unsent: buf[head..len) */
 };
+static inline size_t
+msgout_queued(const struct msgout *q)
+{
+	return q->len - q->head;
+}
 /* Appends a whole message; -EMSGSIZE above CGW_MSG_MAX, -ENOBUFS when
  * MSGOUT_MAX would be passed (a peer that reads nothing). */
 #define MSGOUT_MAX (16u << 20)

@@ -37,12 +37,23 @@ main(void)
 			break;
 	}
 	CHECK(r == 1);
-	CHECK(q.len > 0);
-	CHECK(msgout_put(&q, CGW_MSG_END, 7, NULL, 0) == 0);
-	/* the peer reads: everything arrives, whole, in order */
-	for (int rounds = 0; rounds < 100000; rounds++) {
+	CHECK(msgout_queued(&q) > 0);
+	/* the peer reads while more is queued (what went out is reused,
+	 * the rest moved to the front): everything arrives, whole, in
+	 * order */
+	for (int rounds = 0, more = 0; rounds < 100000; rounds++) {
+		if (more < 2000) {
+			st.index = (uint32_t)sent++;
+			CHECK(msgout_put(&q, CGW_MSG_TUNNEL_STATUS, 7, &st,
+			    sizeof(st)) == 0);
+			if (++more == 2000)
+				CHECK(msgout_put(&q, CGW_MSG_END, 7, NULL, 0) == 0);
+		}
 		r = msgout_flush(&q, sv[0]);
 		CHECK(r >= 0);
+		/* slower than the writer: sends stay partial, the queue grows */
+		if (more < 2000 && rounds % 8)
+			continue;
 		if (msgbuf_read(&in, sv[1]) < 0)
 			break;
 		while (msgbuf_next(&in, &h, payload) > 0) {
@@ -58,12 +69,12 @@ main(void)
 done:
 	CHECK(got == sent);
 	CHECK(in_order);
-	CHECK(q.len == 0);
+	CHECK(msgout_queued(&q) == 0);
 	/* nothing above the bound, and an oversized message is refused */
 	CHECK(msgout_put(&q, CGW_MSG_END, 1, payload, CGW_MSG_MAX + 1) == -EMSGSIZE);
 	q.len = MSGOUT_MAX - sizeof(h) + 1;	/* (refused before any copy) */
 	CHECK(msgout_put(&q, CGW_MSG_END, 1, NULL, 0) == -ENOBUFS);
-	q.len = 0;
+	q.len = q.head = 0;
 	/* a closed peer is an error, not a wait */
 	CHECK(msgout_put(&q, CGW_MSG_END, 1, NULL, 0) == 0);
 	close(sv[1]);
