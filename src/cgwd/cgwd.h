@@ -83,6 +83,7 @@ struct tunnel {
 	bool pull_return;		/* announce the more-specifics */
 	bool link_up;			/* admin state we last set */
 	bool link_hold_down;		/* down until bgpd has the shutdown */
+	bool link_due;			/* health_settle() syncs the link */
 	bool kernel_dirty;		/* changed by someone: reconcile */
 	bool routes_dirty;		/* a static route of its connection
 					 * deleted by someone: put back */

@@ -36,7 +36,6 @@ struct ctl_client {
 	 * cgwctl stopped in a pager must not hold up failover) */
 	struct msgout out;
 	bool out_waiting;		/* EPOLLOUT asked for */
-	bool out_failed;		/* its queue passed a bound: dropped */
 	/* Gone (peer closed, an error, dropped): freed by control_reap()
 	 * at the settle, never while a handler up the stack may hold it
 	 * (an answer can be sent from within another request's handling). */
@@ -45,8 +44,8 @@ struct ctl_client {
 };
 
 /* Bounds on what clients cost, since cgwd.rsock is open to every local
- * user: connections at once, and answers queued for all of them (the
- * client with the most queued goes when it is passed). */
+ * user: connections at once on each socket, and answers queued for all
+ * of them (the client with the most queued goes when it is passed). */
 #define CLIENTS_MAX 128
 #define CLIENTS_QUEUED_MAX (64u << 20)
 
@@ -87,20 +86,30 @@ bound_queued(struct cgwd *d)
 			if (!big || msgout_queued(&c->out) > msgout_queued(&big->out))
 				big = c;
 		}
-	if (total > CLIENTS_QUEUED_MAX && big)
-		big->out_failed = true;
+	if (total > CLIENTS_QUEUED_MAX && big) {
+		/* dead, not just failed: a client that reads nothing is
+		 * never writable, and would keep its queue */
+		log_warn(LOG_CTL, "clients hold %zu bytes of unread answers: dropping the one with %zu",
+		    total, msgout_queued(&big->out));
+		big->dead = true;
+	}
+}
+
+/* Its answer cannot be queued whole (MSGOUT_MAX unread): it goes. */
+static void
+client_overflow(struct ctl_client *c)
+{
+	if (!c->dead)
+		log_warn(LOG_CTL, "a client that reads none of its answers: dropped");
+	c->dead = true;
 }
 
 static void
 client_send(struct ctl_client *c, uint32_t type, uint32_t seq,
     const void *payload, size_t len)
 {
-	if (c->out_failed || c->dead)
-		return;
-	if (msgout_put(&c->out, type, seq, payload, len) < 0)
-		c->out_failed = true;
-	else if (msgout_queued(&c->out) > 4 * CGW_MSG_MAX)
-		bound_queued(c->d);
+	if (!c->dead && msgout_put(&c->out, type, seq, payload, len) < 0)
+		client_overflow(c);
 }
 
 /* What is queued goes out as far as the socket takes it, the rest when
@@ -113,18 +122,18 @@ client_flush(struct cgwd *d, struct ctl_client *c)
 
 	if (c->dead)
 		return false;
-	r = c->out_failed ? -ENOBUFS : msgout_flush(&c->out, c->fd);
+	r = msgout_flush(&c->out, c->fd);
 	wait = r == 1;
 	if (r < 0) {
-		if (r == -ENOBUFS)
-			log_warn(LOG_CTL, "a client that reads none of its answers: dropped");
-		c->dead = true;
+		c->dead = true;		/* gone: EPIPE, ECONNRESET */
 		return false;
 	}
 	if (wait != c->out_waiting &&
 	    loop_mod_fd(d->loop, c->fd, wait ? EPOLLIN | EPOLLOUT : EPOLLIN) == 0)
 		c->out_waiting = wait;
-	return true;
+	if (wait)
+		bound_queued(d);	/* every answer comes through here */
+	return !c->dead;
 }
 
 static void
@@ -159,7 +168,7 @@ send_diagnosis(struct cgwd *d, struct ctl_client *c)
 	for (size_t i = 0; i < d->n_tunnels; i++)
 		if ((!one || one == &d->tunnels[i]) &&
 		    diagnose_send(d, &d->tunnels[i], &c->out, c->seq) < 0)
-			c->out_failed = true;
+			client_overflow(c);
 	client_send(c, CGW_MSG_END, c->seq, NULL, 0);
 }
 
@@ -192,7 +201,7 @@ control_routes_ready(struct cgwd *d)
 			continue;
 		c->waiting_routes = false;
 		if (routes_send(d, &c->out, c->seq) < 0)
-			c->out_failed = true;
+			client_overflow(c);
 		client_flush(d, c);
 	}
 }
@@ -283,7 +292,7 @@ dispatch_control(struct cgwd *d, struct ctl_client *c,
 		if (h->len != 0)
 			return -EBADMSG;
 		if (bgp_neighbors_send(d, &c->out, h->seq) < 0)
-			c->out_failed = true;
+			client_overflow(c);
 		return 0;
 	case CGW_MSG_SHOW_ROUTES:
 		if (h->len != 0)
@@ -370,13 +379,15 @@ client_readable(void *arg, int fd, uint32_t events)
 		client_flush(d, c);
 }
 
+/* Counted per socket: anyone can fill cgwd.rsock, which must not keep
+ * root's cgwd.sock (reload, confirm) from answering. */
 static int
-n_clients(const struct cgwd *d)
+n_clients(const struct cgwd *d, bool readonly)
 {
 	int n = 0;
 
 	for (const struct ctl_client *c = d->clients; c; c = c->next)
-		n++;
+		n += !c->dead && c->readonly == readonly;
 	return n;
 }
 
@@ -388,8 +399,9 @@ accept_client(struct cgwd *d, int lfd, bool readonly)
 
 	if (fd < 0)
 		return;
-	if (n_clients(d) >= CLIENTS_MAX) {
-		log_warn(LOG_CTL, "%d control clients at once: refusing another", CLIENTS_MAX);
+	if (n_clients(d, readonly) >= CLIENTS_MAX) {
+		log_warn(LOG_CTL, "%d clients on %s at once: refusing another",
+		    CLIENTS_MAX, readonly ? "cgwd.rsock" : "cgwd.sock");
 		close(fd);
 		return;
 	}

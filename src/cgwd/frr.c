@@ -791,11 +791,41 @@ outq_drain_before_exec(struct cgwd *d)
 	return sess.outq_len == 0;
 }
 
+/* At exit: what cgw wrote runs to its end (a failover policy written in
+ * the last wake-up included); vtysh then sees EOF on whole lines, and its
+ * output is read until it has gone, for at most 2 s each. */
 void
 frr_stop(struct cgwd *d)
 {
-	if (sess.pid > 0)
-		session_close(d);
+	struct timespec t0, now;
+	char sink[4096];
+
+	if (sess.pid <= 0)
+		return;
+	if (!outq_drain_before_exec(d)) {
+		session_close(d);	/* killed: nothing half run */
+		return;
+	}
+	if (sess.outq_watched)
+		loop_del_fd(d->loop, sess.in_fd);
+	sess.outq_watched = false;
+	close(sess.in_fd);
+	sess.in_fd = -1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd pf = { .fd = sess.out_fd, .events = POLLIN };
+		ssize_t n;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - t0.tv_sec) * 1000 +
+		    (now.tv_nsec - t0.tv_nsec) / 1000000 > 2000 ||
+		    (poll(&pf, 1, 100) < 0 && errno != EINTR))
+			break;
+		if ((n = read(sess.out_fd, sink, sizeof(sink))) == 0 ||
+		    (n < 0 && errno != EAGAIN && errno != EINTR))
+			break;	/* EOF: vtysh is done */
+	}
+	session_close(d);
 }
 
 void

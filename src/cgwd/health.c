@@ -118,6 +118,15 @@ settle_later(struct cgwd *d, size_t ci, unsigned int what)
 	d->settle[ci] |= (uint8_t)what;
 }
 
+/* This tunnel's link (not its pair's: before charon's first listing the
+ * other's CHILD_SA is not known yet, and its working link must stay). */
+static void
+settle_link_later(struct cgwd *d, struct tunnel *t)
+{
+	t->link_due = true;
+	settle_later(d, t->conn_idx, SETTLE_LINKS);
+}
+
 /* The failover verdicts of connection ci onto its tunnels; true when
  * bgpd's policy is to be written (static connections are routed here). */
 static bool
@@ -179,10 +188,14 @@ health_settle(struct cgwd *d)
 			 * before charon's first listing child_up is false,
 			 * and a verdict must not take a working link down
 			 * (adopt_verdicts holds down what it shuts). */
-			if (what & SETTLE_LINKS)
-				for (int k = 0; k < CGW_TUNNELS; k++)
-					tunnel_sync_link(d,
-					    &d->tunnels[ci * CGW_TUNNELS + k]);
+			for (int k = 0; (what & SETTLE_LINKS) && k < CGW_TUNNELS; k++) {
+				struct tunnel *t = &d->tunnels[ci * CGW_TUNNELS + k];
+
+				if (t->link_due) {
+					t->link_due = false;
+					tunnel_sync_link(d, t);
+				}
+			}
 			if (what & SETTLE_VERDICTS) {
 				verdicts = true;
 				policy |= adopt_verdicts(d, ci);
@@ -282,7 +295,7 @@ health_child(struct cgwd *d, struct tunnel *t)
 		return;
 	}
 	/* the interface follows the CHILD_SA either way */
-	settle_later(d, t->conn_idx, SETTLE_LINKS);
+	settle_link_later(d, t);
 	if (fo_child(&d->fo[t->conn_idx], t->conf->index - 1, t->child_up,
 	    now_ms()))
 		settle_later(d, t->conn_idx, SETTLE_VERDICTS);
@@ -363,7 +376,7 @@ health_frr_applied(struct cgwd *d, unsigned int gen)
 		if (t->link_hold_down && t->hold_gen <= gen) {
 			t->link_hold_down = false;
 			if (d->settle)
-				settle_later(d, t->conn_idx, SETTLE_LINKS);
+				settle_link_later(d, t);
 			else
 				tunnel_sync_link(d, t);
 		}

@@ -13,7 +13,6 @@
 #include "cgwd/cgwd.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,15 +130,13 @@ void
 cgwd_reload_exec(struct cgwd *d)
 {
 	log_info(LOG_CFG, "reload: configuration valid, restarting cgwd (tunnels stay up)");
-	/* The new cgwd must start with what the old one had: no signal
-	 * blocked, no descriptor leaked (all are close-on-exec)... */
-	sigset_t none;
-
-	/* (still blocked while the vtysh session is readied, which can
-	 * take a moment: a SIGHUP then must not kill cgwd) */
-	frr_before_exec(d);	/* ...but the vtysh session */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* No descriptor leaks into the new cgwd (all are close-on-exec) but
+	 * the vtysh session.  The signal mask stays as it is: a SIGTERM or
+	 * SIGHUP that came meanwhile stays pending across the execve, and
+	 * the new cgwd, which blocks the same set, reads it from its
+	 * signalfd (unblocked, it would kill cgwd); its children start
+	 * with none blocked (they reset the mask). */
+	frr_before_exec(d);
 	execv("/proc/self/exe", d->argv);
 	log_errno(LOG_CFG, -errno, "re-execute cgwd");
 }
