@@ -16,10 +16,10 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cgwd/loop.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -451,17 +451,14 @@ control_listen(struct cgwd *d)
 static void
 flush_all_briefly(struct cgwd *d)
 {
-	struct timespec t0, now;
+	uint64_t deadline = cgw_mono_ms() + 200;	/* for all of them */
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (struct ctl_client *c = d->clients; c; c = c->next)
 		while (!c->dead && msgout_queued(&c->out)) {
 			struct pollfd p = { .fd = c->fd, .events = POLLOUT };
 
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if ((now.tv_sec - t0.tv_sec) * 1000 +
-			    (now.tv_nsec - t0.tv_nsec) / 1000000 > 200)
-				return;		/* 200 ms for all of them */
+			if (cgw_mono_ms() > deadline)
+				return;
 			if (poll(&p, 1, 20) < 0 || msgout_flush(&c->out, c->fd) < 0)
 				break;
 		}

@@ -31,6 +31,7 @@
 #include "cgwd/frr_sweep.h"
 #include "cgwd/loop.h"
 #include "cgwd/vtysh_handover.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -246,8 +247,7 @@ static struct {
 	/* what vtysh has not taken yet: its stdin does not block, since
 	 * a batch larger than the pipe (some 280 prefixes) would stop the
 	 * loop, and with it the reading of vtysh's output vtysh waits on */
-	char *outq;
-	size_t outq_len, outq_cap;
+	struct msgout outq;
 	bool outq_watched;		/* EPOLLOUT on in_fd */
 } sess = { .in_fd = -1, .out_fd = -1 };
 
@@ -267,8 +267,8 @@ session_close(struct cgwd *d)
 	 * has of a line, and a command cut in two ("no neighbor X" of "no
 	 * neighbor X shutdown") is another command. */
 	if (sess.pid > 0)
-		kill(sess.pid, sess.outq_len ? SIGKILL : SIGTERM);	/* reaped by SIGCHLD */
-	sess.outq_len = 0;
+		kill(sess.pid, msgout_queued(&sess.outq) ? SIGKILL : SIGTERM);	/* reaped by SIGCHLD */
+	msgout_free(&sess.outq);
 	if (sess.in_fd >= 0)
 		close(sess.in_fd);
 	sess.in_fd = sess.out_fd = -1;
@@ -513,32 +513,17 @@ session_open(struct cgwd *d)
 	return 0;
 }
 
-/* vtysh that takes no input for this much is stuck: a new session */
-#define OUTQ_MAX (16u << 20)
-
 /* Writes what the pipe takes; false when the session failed (closed). */
 static bool
 outq_flush(struct cgwd *d)
 {
-	size_t off = 0;
+	int r = msgout_flush(&sess.outq, sess.in_fd);
 
-	while (off < sess.outq_len) {
-		ssize_t n = write(sess.in_fd, sess.outq + off,
-		    sess.outq_len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			break;
-		if (n < 0) {
-			log_errno(LOG_BGP, -errno, "write to vtysh");
-			session_close(d);
-			return false;
-		}
-		off += (size_t)n;
+	if (r < 0) {
+		log_errno(LOG_BGP, r, "write to vtysh");
+		session_close(d);
+		return false;
 	}
-	memmove(sess.outq, sess.outq + off, sess.outq_len - off);
-	sess.outq_len -= off;
 	return true;
 }
 
@@ -549,7 +534,7 @@ session_writable(void *arg, int fd, uint32_t events)
 
 	(void)fd;
 	(void)events;
-	if (!outq_flush(d) || sess.outq_len)
+	if (!outq_flush(d) || msgout_queued(&sess.outq))
 		return;
 	loop_del_fd(d->loop, sess.in_fd);
 	sess.outq_watched = false;
@@ -560,19 +545,15 @@ session_write(struct cgwd *d, const char *text, size_t len)
 {
 	if (sess.in_fd < 0 || len == 0)
 		return;
-	if (sess.outq_len + len > OUTQ_MAX) {
+	if (msgout_put_bytes(&sess.outq, text, len) < 0) {
+		/* (MSGOUT_MAX: vtysh that takes no input for this much is
+		 * stuck) */
 		log_warn(LOG_BGP, "vtysh has taken none of %zu bytes of commands: starting another",
-		    sess.outq_len);
+		    msgout_queued(&sess.outq));
 		session_close(d);
 		return;
 	}
-	if (sess.outq_len + len > sess.outq_cap) {
-		sess.outq_cap = (sess.outq_len + len) * 2;
-		sess.outq = xreallocarray(sess.outq, sess.outq_cap, 1);
-	}
-	memcpy(sess.outq + sess.outq_len, text, len);
-	sess.outq_len += len;
-	if (!outq_flush(d) || !sess.outq_len || sess.outq_watched)
+	if (!outq_flush(d) || !msgout_queued(&sess.outq) || sess.outq_watched)
 		return;
 	if (loop_add_fd(d->loop, sess.in_fd, EPOLLOUT, session_writable, d) < 0) {
 		log_warn(LOG_BGP, "cannot wait for vtysh's input: starting another");
@@ -766,20 +747,15 @@ frr_start(struct cgwd *d)
 static bool
 outq_drain_before_exec(struct cgwd *d)
 {
-	struct timespec t0, now;
+	uint64_t deadline = cgw_mono_ms() + 2000;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (sess.outq_len) {
+	while (msgout_queued(&sess.outq) && cgw_mono_ms() <= deadline) {
 		struct pollfd pf[2] = {
 			{ .fd = sess.in_fd, .events = POLLOUT },
 			{ .fd = sess.out_fd, .events = POLLIN },
 		};
 		char sink[4096];
 
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if ((now.tv_sec - t0.tv_sec) * 1000 +
-		    (now.tv_nsec - t0.tv_nsec) / 1000000 > 2000)
-			break;
 		if (poll(pf, 2, 50) < 0 && errno != EINTR)
 			break;
 		if (pf[1].revents & (POLLIN | POLLHUP))
@@ -788,7 +764,7 @@ outq_drain_before_exec(struct cgwd *d)
 		if ((pf[0].revents & (POLLOUT | POLLERR)) && !outq_flush(d))
 			return false;
 	}
-	return sess.outq_len == 0;
+	return msgout_queued(&sess.outq) == 0;
 }
 
 /* At exit: what cgw wrote runs to its end (a failover policy written in
@@ -797,7 +773,7 @@ outq_drain_before_exec(struct cgwd *d)
 void
 frr_stop(struct cgwd *d)
 {
-	struct timespec t0, now;
+	uint64_t deadline;
 	char sink[4096];
 
 	if (sess.pid <= 0)
@@ -811,15 +787,12 @@ frr_stop(struct cgwd *d)
 	sess.outq_watched = false;
 	close(sess.in_fd);
 	sess.in_fd = -1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
+	deadline = cgw_mono_ms() + 2000;
+	while (cgw_mono_ms() <= deadline) {
 		struct pollfd pf = { .fd = sess.out_fd, .events = POLLIN };
 		ssize_t n;
 
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if ((now.tv_sec - t0.tv_sec) * 1000 +
-		    (now.tv_nsec - t0.tv_nsec) / 1000000 > 2000 ||
-		    (poll(&pf, 1, 100) < 0 && errno != EINTR))
+		if (poll(&pf, 1, 100) < 0 && errno != EINTR)
 			break;
 		if ((n = read(sess.out_fd, sink, sizeof(sink))) == 0 ||
 		    (n < 0 && errno != EAGAIN && errno != EINTR))

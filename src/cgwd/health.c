@@ -33,17 +33,9 @@
 
 #include "cgwd/loop.h"
 #include "cgwd/tunnel_if.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* The interface is up while the CHILD_SA is, except for the moment
  * between a failure and bgpd having shut the tunnel's neighbor. */
@@ -280,7 +272,7 @@ health_restore_verdicts(struct cgwd *d)
 		log_info(LOG_HM, "%s: out of service before the restart: stays so until healthy",
 		    t->name);
 		fo_restore_failed(&d->fo[t->conn_idx], (int)t->conf->index - 1,
-		    now_ms());
+		    cgw_mono_ms());
 		settle_later(d, t->conn_idx, SETTLE_VERDICTS);
 	}
 	fclose(f);
@@ -297,7 +289,7 @@ health_child(struct cgwd *d, struct tunnel *t)
 	/* the interface follows the CHILD_SA either way */
 	settle_link_later(d, t);
 	if (fo_child(&d->fo[t->conn_idx], t->conf->index - 1, t->child_up,
-	    now_ms()))
+	    cgw_mono_ms()))
 		settle_later(d, t->conn_idx, SETTLE_VERDICTS);
 }
 
@@ -308,7 +300,7 @@ health_replacing(struct cgwd *d, struct tunnel *t, bool replacing)
 {
 	int k = (int)t->conf->index - 1;
 	struct fo_conn *fo;
-	uint64_t now = now_ms();
+	uint64_t now = cgw_mono_ms();
 
 	if (!d->fo)
 		return;
@@ -339,14 +331,14 @@ health_reset(struct cgwd *d, struct tunnel *t)
 	bool other_ok = fo_usable(fo, 1 - k);
 	unsigned int next_gen = d->frr_gen + 1;	/* the apply below */
 
-	fo_drain(fo, k, true, now_ms());
+	fo_drain(fo, k, true, cgw_mono_ms());
 	/* now, not at the end of the wake-up: next_gen is this apply's */
 	settle_later(d, t->conn_idx, SETTLE_VERDICTS);
 	health_settle(d);
 	if (bgp && other_ok)
 		t->reset_gen = next_gen;
 	else
-		t->reset_at_ms = now_ms();	/* nowhere to move traffic to */
+		t->reset_at_ms = cgw_mono_ms();	/* nowhere to move traffic to */
 }
 
 static void
@@ -371,7 +363,7 @@ health_frr_applied(struct cgwd *d, unsigned int gen)
 
 		if (t->reset_gen && t->reset_gen <= gen) {
 			t->reset_gen = 0;
-			t->reset_at_ms = now_ms() + 1000;
+			t->reset_at_ms = cgw_mono_ms() + 1000;
 		}
 		if (t->link_hold_down && t->hold_gen <= gen) {
 			t->link_hold_down = false;
@@ -401,7 +393,7 @@ probe_readable(void *arg, int fd, uint32_t events)
 	(void)fd;
 	(void)events;
 	if (probe_recv(&t->probe) &&
-	    fo_probe(&d->fo[t->conn_idx], t->conf->index - 1, true, now_ms()))
+	    fo_probe(&d->fo[t->conn_idx], t->conf->index - 1, true, cgw_mono_ms()))
 		settle_later(d, t->conn_idx, SETTLE_VERDICTS);
 }
 
@@ -482,8 +474,8 @@ reinit_due(struct cgwd *d, struct tunnel *t)
 		first_ms = REINIT_UNANSWERED_MS;
 		retry_ms = REINIT_UNANSWERED_RETRY_MS;
 		/* the run may have begun before this CHILD_SA: count from it */
-		if (now_ms() - ft->child_since < lost_ms)
-			lost_ms = (uint32_t)(now_ms() - ft->child_since);
+		if (cgw_mono_ms() - ft->child_since < lost_ms)
+			lost_ms = (uint32_t)(cgw_mono_ms() - ft->child_since);
 	}
 	if (lost_ms < first_ms || lost_ms < t->reinit_at_ms)
 		return;
@@ -503,7 +495,7 @@ static void
 probe_timer(void *arg)
 {
 	struct cgwd *d = arg;
-	uint64_t now = now_ms();
+	uint64_t now = cgw_mono_ms();
 	size_t n_conns = d->n_tunnels / CGW_TUNNELS;
 	bool *changed = xcalloc(n_conns ? n_conns : 1, sizeof(bool));
 	bool *lost = xcalloc(d->n_tunnels ? d->n_tunnels : 1, sizeof(bool));

@@ -107,21 +107,14 @@ msg_send(int fd, uint32_t type, uint32_t seq, const void *payload,
 	return 0;
 }
 
-int
-msgout_put(struct msgout *q, uint32_t type, uint32_t seq, const void *payload,
-    size_t len)
+/* Room for need more bytes: what went out is reused (moved once, not
+ * at every flush), then the buffer grows. */
+static int
+msgout_room(struct msgout *q, size_t need)
 {
-	struct cgw_msg_hdr hdr = { .type = type, .len = (uint32_t)len,
-	    .seq = seq };
-	size_t need = sizeof(hdr) + len;
-
-	if (len > CGW_MSG_MAX)
-		return -EMSGSIZE;
 	if (msgout_queued(q) + need > MSGOUT_MAX)
 		return -ENOBUFS;
 	if (q->len + need > q->cap && q->head) {
-		/* what went out makes room, moved once rather than at
-		 * every flush */
 		memmove(q->buf, q->buf + q->head, q->len - q->head);
 		q->len -= q->head;
 		q->head = 0;
@@ -137,10 +130,38 @@ msgout_put(struct msgout *q, uint32_t type, uint32_t seq, const void *payload,
 		q->buf = b;
 		q->cap = cap;
 	}
-	memcpy(q->buf + q->len, &hdr, sizeof(hdr));
-	if (len)
-		memcpy(q->buf + q->len + sizeof(hdr), payload, len);
-	q->len += need;
+	return 0;
+}
+
+int
+msgout_put_bytes(struct msgout *q, const void *p, size_t len)
+{
+	int r;
+
+	if (len == 0)
+		return 0;
+	if ((r = msgout_room(q, len)) < 0)
+		return r;
+	memcpy(q->buf + q->len, p, len);
+	q->len += len;
+	return 0;
+}
+
+int
+msgout_put(struct msgout *q, uint32_t type, uint32_t seq, const void *payload,
+    size_t len)
+{
+	struct cgw_msg_hdr hdr = { .type = type, .len = (uint32_t)len,
+	    .seq = seq };
+	int r;
+
+	if (len > CGW_MSG_MAX)
+		return -EMSGSIZE;
+	/* room for both first: a message is queued whole or not at all */
+	if ((r = msgout_room(q, sizeof(hdr) + len)) < 0)
+		return r;
+	msgout_put_bytes(q, &hdr, sizeof(hdr));
+	msgout_put_bytes(q, payload, len);
 	return 0;
 }
 
@@ -148,8 +169,7 @@ int
 msgout_flush(struct msgout *q, int fd)
 {
 	while (q->head < q->len) {
-		ssize_t n = send(fd, q->buf + q->head, q->len - q->head,
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t n = write(fd, q->buf + q->head, q->len - q->head);
 
 		if (n < 0 && errno == EINTR)
 			continue;

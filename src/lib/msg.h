@@ -44,8 +44,12 @@ msgout_queued(const struct msgout *q)
 #define MSGOUT_MAX (16u << 20)
 int msgout_put(struct msgout *q, uint32_t type, uint32_t seq,
     const void *payload, size_t len);
-/* Writes what the socket takes now: 0 = all out, 1 = some left (wait
- * for POLLOUT), -errno on errors. */
+/* Appends bytes as they are (vtysh's commands on its stdin); -ENOBUFS
+ * when MSGOUT_MAX would be passed. */
+int msgout_put_bytes(struct msgout *q, const void *p, size_t len);
+/* Writes what the socket or pipe (non-blocking) takes now: 0 = all out,
+ * 1 = some left (wait for POLLOUT), -errno on errors.  A peer that is
+ * gone raises SIGPIPE: the caller ignores it (cgwd does). */
 int msgout_flush(struct msgout *q, int fd);
 void msgout_free(struct msgout *q);
 /* Writes a whole message (blocking semantics with a poll on EAGAIN). */

@@ -4,6 +4,8 @@
  * finally goes out is every message whole and in order.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -24,6 +26,7 @@ main(void)
 	int sv[2], r = 0, sent = 0, got = 0;
 	bool in_order = true;
 
+	signal(SIGPIPE, SIG_IGN);	/* as cgwd: a closed peer is -EPIPE */
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) == 0);
 	/* nothing queued yet (no buffer at all): nothing to do */
 	CHECK(msgout_flush(&q, sv[0]) == 0);
@@ -81,5 +84,20 @@ done:
 	CHECK(msgout_flush(&q, sv[0]) == -EPIPE);
 	close(sv[0]);
 	msgout_free(&q);
+	/* bytes as they are, into a pipe (vtysh's stdin) */
+	{
+		int pp[2];
+		char got[8] = "";
+
+		CHECK(pipe2(pp, O_NONBLOCK) == 0);
+		CHECK(msgout_put_bytes(&q, "end\n", 4) == 0);
+		CHECK(msgout_put_bytes(&q, "", 0) == 0);
+		CHECK(msgout_queued(&q) == 4);
+		CHECK(msgout_flush(&q, pp[1]) == 0);
+		CHECK(read(pp[0], got, sizeof(got)) == 4 && memcmp(got, "end\n", 4) == 0);
+		close(pp[0]);
+		close(pp[1]);
+		msgout_free(&q);
+	}
 	return unit_summary();
 }
