@@ -14,11 +14,14 @@
 # packages is missing here.
 set -eu
 
+# prometheus: promtool checks the metrics and the alert rules in make check,
+# and the lab scrapes cgwd with the real server.
 # strongswan-swanctl and libcharon-extra-plugins (kernel-libipsec: the
 # userspace ESP of the plugin test's responder) are for make check's
 # plugin test, outside the lab.
 BUILD="autoconf automake libtool pkgconf make gcc clang libclang-rt-14-dev
-       libxml2-dev libjson-c-dev libmnl-dev libsystemd-dev mandoc python3
+       libxml2-dev libjson-c-dev libmnl-dev libsystemd-dev libmicrohttpd-dev
+       prometheus mandoc python3
        dpkg-dev debhelper strongswan-charon libnftables-dev
        strongswan-libcharon libstrongswan strongswan-swanctl
        libcharon-extra-plugins iproute2 dpkg"

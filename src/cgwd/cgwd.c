@@ -129,6 +129,7 @@ on_tick(void *arg)
 	tunnels_retry_refused(d);
 	clamp_retry(d);
 	frr_tick(d);
+	metrics_tick(d);
 	sd_notify(0, "WATCHDOG=1");
 }
 
@@ -167,8 +168,10 @@ run(struct cgwd *d)
 		fatalx("cannot set up signals");
 	loop_set_tick(d->loop, on_tick, d);
 	loop_set_settle(d->loop, on_settle, d);
+	events_start(d);
 	tunnels_build(d);
 	state_load(d);
+	event_start_noted(d);
 	confirm_snapshot(d);
 	confirm_load(d);
 	tunnels_apply_kernel(d);
@@ -182,6 +185,9 @@ run(struct cgwd *d)
 	frr_start(d);
 	if (charon_listen(d) < 0 || control_listen(d) < 0)
 		fatalx("cannot listen in %s", d->run_dir);
+	/* cgw works without it: refused, it is logged and show events says */
+	if (metrics_start(d) < 0)
+		event_note(d, NULL, "start", "metrics: cannot listen (see the log): /metrics is off");
 	if (d->charon_path) {
 		if (charon_proc_adopt(d) < 0)
 			fatalx("refusing to start a second charon");
@@ -190,15 +196,19 @@ run(struct cgwd *d)
 	log_info(LOG_MAIN, "cgwd ready: %zu tunnels", d->n_tunnels);
 	sd_notify(0, "READY=1");
 	r = loop_run(d->loop, &d->quit);
+	metrics_stop(d);
 	if (d->reload_requested) {
+		event_note(d, NULL, "reload", "configuration valid: cgwd re-executes with it");
 		sd_notify(0, "RELOADING=1");
 		control_close_all(d);	/* reload's answer out first */
 		cgwd_reload_exec(d);	/* returns only on failure */
 	}
 	sd_notify(0, "STOPPING=1");
+	event_note(d, NULL, "stop", "cgwd exits (charon and the tunnels stay up)");
 	frr_stop(d);
 	control_close_all(d);
 	health_stop(d);
+	events_stop(d);
 	loop_free(d->loop);
 	confirm_snapshot_free(d);
 	d->monitor = kernel_monitor_free(d->monitor);

@@ -15,13 +15,14 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "cgwd/event_log.h"
 #include "cgwd/failover.h"
 #include "cgwd/frr_adj.h"
 #include "cgwd/probe.h"
+#include "cgwd/tally.h"
 #include "conf/conf.h"
 #include "kernel/kernel.h"
 #include "kernel/monitor.h"
-#include "kernel/nft_watch.h"
 #include "kernel/nft_watch.h"
 #include "lib/cgw_msg.h"
 #include "lib/msg.h"
@@ -51,6 +52,7 @@ struct tunnel {
 	time_t last_initiate;
 	uint64_t hash;			/* of its configuration (state.c) */
 	bool reset_on_load;		/* changed since the last cgwd */
+	bool added_on_load;		/* ...or new in this configuration */
 	bool ike_up;
 	bool up;			/* what show tunnels says */
 	time_t last_change;
@@ -107,7 +109,19 @@ struct tunnel {
 		int kernel_err;		/* -errno */
 		bool outside_if_missing;
 	} diag;
+	/* metrics.c and events.c: what no outside part counts for us */
+	struct tunnel_tally tally;
+	char ike_state[16], child_state[16];	/* charon's names of the
+						 * current SAs' states */
+	/* health.c: a failover off this tunnel, until traffic has moved */
+	uint64_t fail_t0_ms;		/* the first unanswered probe */
+	uint64_t fail_verdict_ms;	/* taken out of use */
+	unsigned int fail_gen;		/* moved once bgpd has this apply */
+	bool fail_pending;
+	enum tally_failover fail_cause;
 };
+
+struct metrics_http;
 
 struct ctl_client;
 
@@ -166,7 +180,9 @@ struct cgwd {
 		time_t at;
 	} frr_refused;
 
-	/* state.c: tunnels the previous cgwd had and this one has not */
+	/* state.c: a cgwd ran before in this runtime directory (a reload, a
+	 * restart), and the tunnels it had that this one has not */
+	bool restarted;
 	char **stale;
 	size_t n_stale;
 
@@ -181,6 +197,15 @@ struct cgwd {
 	bool quit;
 	bool reload_requested;
 	time_t confirm_deadline;	/* confirm.c: 0 = nothing pending */
+	/* events.c: the history (event_log.h) and its file */
+	struct event_log events;
+	size_t events_in_file;		/* lines, for the rewrite */
+	int events_write_err;		/* the last write's -errno, 0 = kept */
+	/* metrics.c */
+	struct metrics_http *metrics;
+	time_t started_at;
+	char swan_version[32];		/* charon's HELLO */
+	char frr_version[32];		/* bgpd's "show version" */
 	/* confirm.c: the configuration's files as this cgwd read them (the
 	 * files on disk may be the next version already) */
 	struct conf_copy {
@@ -258,6 +283,25 @@ void tunnel_kernel_answer(struct cgwd *d, struct tunnel *t, int r,
     enum kernel_obj obj, const char *op);
 void tunnels_retry_refused(struct cgwd *d);
 void tunnel_sync_link(struct cgwd *d, struct tunnel *t);
+
+/* events.c: the event history (event_log.h) */
+void events_start(struct cgwd *d);
+void events_stop(struct cgwd *d);
+/* cgwd started; after a reload or restart, with what changed. */
+void event_start_noted(struct cgwd *d);
+/* One event of tunnel t (NULL: the box); event is a key of event_log.c. */
+void event_note(struct cgwd *d, const struct tunnel *t, const char *event,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int events_send(struct cgwd *d, struct msgout *q, uint32_t seq,
+    const struct cgw_msg_events_req *req);
+
+/* metrics.c: /metrics over HTTP (libmicrohttpd, in the loop) */
+int metrics_start(struct cgwd *d);
+void metrics_stop(struct cgwd *d);
+void metrics_tick(struct cgwd *d);
+/* The exposition text; the caller frees it.  NULL on failure. */
+char *metrics_render(struct cgwd *d, size_t *len);
+int metrics_send(struct cgwd *d, struct msgout *q, uint32_t seq);
 
 /* confirm.c: reload --confirm */
 void confirm_snapshot(struct cgwd *d);

@@ -222,6 +222,104 @@ peer_rekey(const struct tunnel *t, const struct cgw_msg_event *ev,
 		*age = ev->age_s;
 }
 
+/* Whose rekey it was, by the age of the SA it replaced: cgw rekeys no
+ * earlier than its lifetime less margin and fuzz (or when cgwctl rekey
+ * asked), so a younger SA was rekeyed by AWS (charon's event does not
+ * say who started the exchange). */
+static enum tally_initiator
+rekey_by(const struct tunnel *t, const struct cgw_msg_event *ev,
+    unsigned int lifetime)
+{
+	bool asked = t->diag.own_rekey_at && time(NULL) - t->diag.own_rekey_at < 10;
+
+	return !asked && ev->age_s && ev->age_s < diag_own_rekey_min(lifetime,
+	    t->conf->rekey_margin, t->conf->rekey_fuzz) ? TALLY_BY_AWS :
+	    TALLY_BY_CGW;
+}
+
+static void
+rekey_noted(struct cgwd *d, struct tunnel *t, const struct cgw_msg_event *ev,
+    enum tally_phase phase, unsigned int lifetime)
+{
+	enum tally_initiator by = rekey_by(t, ev, lifetime);
+
+	t->tally.rekeys[phase][by]++;
+	event_note(d, t, phase == TALLY_IKE ? "ike-rekey" : "child-rekey",
+	    "rekeyed by %s after %u s (%.*s)", by == TALLY_BY_AWS ? "AWS" : "cgw",
+	    ev->age_s, CGW_TEXT_MAX - 64, ev->detail);
+}
+
+/* What the metrics count and the history keeps of an event (current:
+ * it is about the SAs carrying the tunnel). */
+static void
+note_event(struct cgwd *d, struct tunnel *t, const struct cgw_msg_event *ev,
+    bool current)
+{
+	const char *key;
+
+	switch (ev->kind) {
+	case CGW_EV_IKE_UP:
+		t->tally.established[TALLY_IKE]++;
+		snprintf(t->ike_state, sizeof(t->ike_state), "ESTABLISHED");
+		event_note(d, t, "ike-up", "IKE_SA %u %.*s", ev->ike_id,
+		    CGW_TEXT_MAX - 32, ev->detail);
+		break;
+	case CGW_EV_CHILD_UP:
+		t->tally.established[TALLY_CHILD]++;
+		if (current)
+			snprintf(t->child_state, sizeof(t->child_state), "INSTALLED");
+		event_note(d, t, "child-up", "CHILD_SA %u %.*s", ev->child_id,
+		    CGW_TEXT_MAX - 32, ev->detail);
+		break;
+	case CGW_EV_IKE_REKEY:
+		rekey_noted(d, t, ev, TALLY_IKE, t->conf->phase1.lifetime);
+		break;
+	case CGW_EV_CHILD_REKEY:
+		rekey_noted(d, t, ev, TALLY_CHILD, t->conf->phase2.lifetime);
+		break;
+	case CGW_EV_IKE_DOWN:
+		if (!current)
+			break;
+		t->ike_state[0] = '\0';
+		event_note(d, t, "ike-down", "IKE_SA %u closed", ev->ike_id);
+		break;
+	case CGW_EV_CHILD_DOWN:
+		if (!current)
+			break;
+		t->child_state[0] = '\0';
+		event_note(d, t, "child-down", "CHILD_SA %u closed %.*s",
+		    ev->child_id, CGW_TEXT_MAX - 32, ev->detail);
+		break;
+	case CGW_EV_IKE_STATE:
+		if (!t->ike_id || !ev->ike_id || ev->ike_id == t->ike_id ||
+		    !t->ike_up)
+			snprintf(t->ike_state, sizeof(t->ike_state), "%.*s",
+			    (int)sizeof(ev->state_name), ev->state_name);
+		break;
+	case CGW_EV_CHILD_STATE:
+		if (!t->child_id || !ev->child_id || ev->child_id == t->child_id ||
+		    !t->child_up)
+			snprintf(t->child_state, sizeof(t->child_state), "%.*s",
+			    (int)sizeof(ev->state_name), ev->state_name);
+		break;
+	case CGW_EV_ALERT:
+		if (!(key = tally_failure_key(ev->alert)))
+			break;
+		t->tally.failures[ev->alert]++;
+		/* the retransmits that give up on an established IKE_SA are
+		 * dead peer detection's (or a rekey's) */
+		if (ev->alert == CGW_ALERT_RETRANSMIT_TIMEOUT &&
+		    strncmp(ev->state_name, "ESTABLISHED", 16) == 0)
+			t->tally.dpd_timeouts++;
+		event_note(d, t, ev->rekeying ? "rekey-failed" : "ike-failed",
+		    "%s: %s%s%.*s", key, alert_text(ev->alert),
+		    ev->detail[0] ? ": " : "", CGW_TEXT_MAX - 96, ev->detail);
+		break;
+	default:
+		break;
+	}
+}
+
 /* Keeps what diagnose needs from the event stream: the last alert that
  * explains a failure, unanswered IKE_SA_INITs, and rekeys AWS started
  * (the SA's age then says whose lifetime ran out). */
@@ -320,6 +418,7 @@ on_event(struct cgwd *d, const struct cgw_msg_event *ev)
 		return;
 	}
 	diag_event(t, ev);
+	note_event(d, t, ev, current_sa(t, ev));
 	if (!current_sa(t, ev)) {
 		log_debug(LOG_IKE, "%s: event %u of IKE_SA %u CHILD_SA %u: "
 		    "not the ones carrying it (%u, %u)", t->name, ev->kind,
@@ -423,6 +522,7 @@ static void
 plugin_close(struct cgwd *d, const char *why)
 {
 	log_warn(LOG_IKE, "charon plugin disconnected: %s", why);
+	event_note(d, NULL, "charon", "charon's plugin disconnected: %s", why);
 	loop_del_fd(d->loop, d->plugin_fd);
 	close(d->plugin_fd);
 	d->plugin_fd = -1;
@@ -453,6 +553,9 @@ dispatch_plugin(struct cgwd *d, const struct cgw_msg_hdr *h, const uint8_t *p)
 		}
 		log_info(LOG_IKE, "charon (pid %u, strongSwan %.32s) connected",
 		    m->pid, m->swan_version);
+		snprintf(d->swan_version, sizeof(d->swan_version), "%.*s",
+		    (int)sizeof(m->swan_version), m->swan_version);
+		event_note(d, NULL, "charon", "charon (pid %u) connected", m->pid);
 		load_all(d);
 		return 0;
 	}

@@ -2,7 +2,8 @@
  * DOC: the control sockets
  *
  * cgwd.sock (0660) takes every request; cgwd.rsock (0666) only SHOW_* and
- * DIAGNOSE (reading, never changing),
+ * DIAGNOSE (reading, never changing: tunnels, bgp, routes, metrics,
+ * events),
  * anything else gets CGW_RES_DENIED (bgpd's and iked's model).  show
  * tunnels and diagnose first refresh the SA listing from charon, then
  * stream one record per tunnel (or finding) and END.
@@ -222,7 +223,8 @@ static bool
 readonly_ok(uint32_t type)
 {
 	return type == CGW_MSG_SHOW_TUNNELS || type == CGW_MSG_SHOW_BGP ||
-	    type == CGW_MSG_SHOW_ROUTES || type == CGW_MSG_DIAGNOSE;
+	    type == CGW_MSG_SHOW_ROUTES || type == CGW_MSG_DIAGNOSE ||
+	    type == CGW_MSG_SHOW_METRICS || type == CGW_MSG_SHOW_EVENTS;
 }
 
 static int
@@ -303,6 +305,23 @@ dispatch_control(struct cgwd *d, struct ctl_client *c,
 		if (frr_read_advertised(d) < 0)
 			control_routes_ready(d);
 		return 0;
+	case CGW_MSG_SHOW_METRICS:
+		if (h->len != 0)
+			return -EBADMSG;
+		if (metrics_send(d, &c->out, h->seq) < 0)
+			client_overflow(c);
+		return 0;
+	case CGW_MSG_SHOW_EVENTS: {
+		struct cgw_msg_events_req req;
+
+		if (h->len != sizeof(req))
+			return -EBADMSG;
+		memcpy(&req, p, sizeof(req));	/* p is not 8-byte aligned */
+		if (events_send(d, &c->out, h->seq, &req) < 0)
+			client_overflow(c);
+		client_send(c, CGW_MSG_END, h->seq, NULL, 0);
+		return 0;
+	}
 	case CGW_MSG_RESET:
 	case CGW_MSG_REKEY:
 		if (h->len != sizeof(struct cgw_msg_name))

@@ -188,10 +188,14 @@ parse_neighbors(struct cgwd *d, const char *text)
 		    sizeof(t->diag.bgp_reason));
 		if (was && !t->bgp_up)
 			t->diag.bgp_down_at = time(NULL);
-		if (was != t->bgp_up)
+		if (was != t->bgp_up) {
 			log_info(LOG_BGP, "%s: BGP %s%s%s", t->name, state,
 			    t->diag.bgp_reason[0] && !t->bgp_up ? ": " : "",
 			    t->bgp_up ? "" : t->diag.bgp_reason);
+			event_note(d, t, "bgp", "%s%s%s", state,
+			    t->diag.bgp_reason[0] && !t->bgp_up ? ": " : "",
+			    t->bgp_up ? "" : t->diag.bgp_reason);
+		}
 		tunnel_refresh_details(t);
 	}
 	json_object_put(root);
@@ -406,6 +410,14 @@ session_line(struct cgwd *d, const char *line)
 	if (!cmd) {
 		if (!sess.prompt_seen || !line[0])
 			return;		/* the banner, blank lines */
+		if (strcmp(sess.cmd, "show version") == 0) {
+			/* "FRRouting 8.4.4 (host) on Linux(6.1.0)." */
+			char v[32];
+
+			if (sscanf(line, "FRRouting %31s", v) == 1)
+				snprintf(d->frr_version, sizeof(d->frr_version), "%s", v);
+			return;
+		}
 		if (sess.capture != CAP_NONE)
 			capture_line(line);
 		else if (strncmp(sess.cmd, "show ip prefix-list CGW-", 24) != 0)
@@ -648,10 +660,13 @@ static void
 poll_write(struct cgwd *d)
 {
 	static const char cmds[] = "show bgp neighbors json\n" MARK_POLL "\n";
+	static const char version[] = "show version\n";
 
 	if (sess.poll_pending)
 		return;
 	sess.poll_pending = true;
+	if (!d->frr_version[0])		/* for the metrics' build info */
+		session_write(d, version, sizeof(version) - 1);
 	session_write(d, cmds, sizeof(cmds) - 1);
 }
 

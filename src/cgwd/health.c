@@ -119,6 +119,59 @@ settle_link_later(struct cgwd *d, struct tunnel *t)
 	settle_later(d, t->conn_idx, SETTLE_LINKS);
 }
 
+/* A failover off t is complete: traffic moved on cgw's side. */
+static void
+failover_done(struct cgwd *d, struct tunnel *t, const char *how)
+{
+	uint64_t now = cgw_mono_ms();
+
+	t->fail_pending = false;
+	t->tally.last_detection_ms = (uint32_t)(t->fail_verdict_ms - t->fail_t0_ms);
+	t->tally.last_outage_ms = (uint32_t)(now - t->fail_t0_ms);
+	if (!t->tally.last_outage_ms)
+		t->tally.last_outage_ms = 1;	/* 0 means none */
+	event_note(d, t, "failover", "%s: traffic moved off it (%s): detected in "
+	    "%u ms, moved in %u ms", tally_failover_key(t->fail_cause), how,
+	    t->tally.last_detection_ms, t->tally.last_outage_ms);
+}
+
+/* What a change of tunnel k's usability is counted and kept as.  A
+ * failover starts when another tunnel of the connection takes over; it
+ * is done when bgpd has the policy that moves the traffic (BGP), or at
+ * once (static: adopt_verdicts moves the routes). */
+static void
+note_usable(struct cgwd *d, struct tunnel *t, const struct fo_tunnel *ft,
+    bool other_usable, bool bgp)
+{
+	uint64_t now = cgw_mono_ms();
+
+	if (t->usable && !fo_usable(&d->fo[t->conn_idx], (int)t->conf->index - 1)) {
+		enum tally_failover cause = !t->child_up ? TALLY_FO_IPSEC_DOWN :
+		    ft->drained ? TALLY_FO_RESET : TALLY_FO_PROBE_LOSS;
+
+		t->tally.failovers[cause]++;
+		event_note(d, t, "unusable", "%s: %u probes lost in a row%s",
+		    tally_failover_key(cause), ft->lost,
+		    other_usable ? "" : "; no other tunnel to move to");
+		if (!other_usable)
+			return;
+		t->fail_pending = true;
+		t->fail_cause = cause;
+		t->fail_verdict_ms = now;
+		t->fail_t0_ms = t->probe.lost_run && cause != TALLY_FO_RESET ?
+		    now - probe_lost_for_ms(&t->probe) : now;
+		t->fail_gen = d->frr_gen + 1;	/* this settle's policy write */
+		if (!bgp)
+			failover_done(d, t, "routes moved");
+	} else if (!t->usable && fo_usable(&d->fo[t->conn_idx], (int)t->conf->index - 1)) {
+		event_note(d, t, "usable", "%s", ft->failed_before ?
+		    "healthy through its hold-down: in use again" : "in use");
+	}
+	if (!t->held && ft->state == FO_HOLDDOWN)
+		event_note(d, t, "holddown", "answering again: in use after %llu s "
+		    "of health", (unsigned long long)d->fo[t->conn_idx].cfg.holddown_ms / 1000);
+}
+
 /* The failover verdicts of connection ci onto its tunnels; true when
  * bgpd's policy is to be written (static connections are routed here). */
 static bool
@@ -136,6 +189,7 @@ adopt_verdicts(struct cgwd *d, size_t ci)
 			log_info(LOG_HM, "%s: %s (%u probes lost in a row, rtt %u us)",
 			    t->name, fo_state_name(fo->t[k].state),
 			    fo->t[k].lost, t->probe.rtt_us);
+		note_usable(d, t, &fo->t[k], fo_usable(fo, 1 - k), bgp);
 		/* A drained tunnel (reset) still works: its link stays up so
 		 * what AWS sends over it until it follows the more-specifics
 		 * still arrives. */
@@ -365,6 +419,8 @@ health_frr_applied(struct cgwd *d, unsigned int gen)
 			t->reset_gen = 0;
 			t->reset_at_ms = cgw_mono_ms() + 1000;
 		}
+		if (t->fail_pending && t->fail_gen <= gen)
+			failover_done(d, t, "bgpd has the new policy");
 		if (t->link_hold_down && t->hold_gen <= gen) {
 			t->link_hold_down = false;
 			if (d->settle)
@@ -390,9 +446,15 @@ probe_readable(void *arg, int fd, uint32_t events)
 	struct tunnel *t = arg;
 	struct cgwd *d = t->d;
 
+	uint32_t answered = t->probe.answered;
+	int r;
+
 	(void)fd;
 	(void)events;
-	if (probe_recv(&t->probe) &&
+	r = probe_recv(&t->probe);
+	for (uint32_t n = answered; n != t->probe.answered; n++)
+		tally_rtt(&t->tally, t->probe.rtt_us);
+	if (r &&
 	    fo_probe(&d->fo[t->conn_idx], t->conf->index - 1, true, cgw_mono_ms()))
 		settle_later(d, t->conn_idx, SETTLE_VERDICTS);
 }

@@ -53,10 +53,15 @@ state_load(struct cgwd *d)
 		d->tunnels[i].hash = tunnel_hash(&d->tunnels[i]);
 	if (!(f = fopen(path, "r")))
 		return;		/* first start */
+	d->restarted = true;
+	for (size_t i = 0; i < d->n_tunnels; i++)
+		d->tunnels[i].added_on_load = true;	/* until found */
 	while (fscanf(f, "%47s %31s %llx", name, ifname, &h) == 3) {
 		struct tunnel *t = tunnel_by_name(d, name);
 		int r;
 
+		if (t)
+			t->added_on_load = false;
 		if (t && t->hash != h) {
 			t->reset_on_load = true;
 			log_info(LOG_CFG, "%s: configuration changed: will be reset",

@@ -295,6 +295,9 @@ tunnel_refresh_details(struct tunnel *t)
 		t->last_change = time(NULL);
 		log_info(LOG_HM, "%s: %s: %s", t->name, t->up ? "UP" : "DOWN",
 		    t->details);
+		if (t->d)
+			event_note(t->d, t, t->up ? "tunnel-up" : "tunnel-down",
+			    "%s", t->details);
 	}
 }
 

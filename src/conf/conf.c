@@ -21,6 +21,7 @@ cgw_conf_new(void)
 	struct cgw_conf *conf = xcalloc(1, sizeof(struct cgw_conf));
 
 	conf->box.probe_interval_ms = CGW_DEF_PROBE_INTERVAL_MS;
+	conf->box.metrics_listen.s_addr = htonl(INADDR_LOOPBACK);
 	conf->box.probe_misses = CGW_DEF_PROBE_MISSES;
 	conf->box.holddown_s = CGW_DEF_HOLDDOWN_S;
 	conf->box.ecmp = 1;

@@ -124,6 +124,11 @@ static const struct setting failover_pairs[] = {
 	{ "hold-down", K_UINT, B(holddown_s), NULL, "seconds" },
 	END
 };
+static const struct setting metrics_pairs[] = {
+	{ "listen", K_ADDR4, B(metrics_listen), NULL, NULL },
+	{ "port", K_UINT, B(metrics_port), NULL, "a TCP port" },
+	END
+};
 static const struct setting box_settings[] = {
 	{ "outside-interface", K_STRING, B(outside_interface), NULL, NULL },
 	{ "local-address", K_ADDR4, B(local_address), NULL, NULL },
@@ -131,6 +136,7 @@ static const struct setting box_settings[] = {
 	{ "router-id", K_ADDR4, B(router_id), NULL, NULL },
 	{ "failover", K_PAIRS, 0, failover_pairs, NULL },
 	{ "ecmp", K_UINT, B(ecmp), NULL, "a number of paths" },
+	{ "metrics", K_PAIRS, 0, metrics_pairs, NULL },
 	END
 };
 #undef B

@@ -391,6 +391,11 @@ check_box(struct vctx *v)
 	if (box->holddown_s > 3600)
 		err(v, &box->where, "gateway: failover hold-down %u s is above 3600",
 		    box->holddown_s);
+	if (box->metrics_port > 65535)
+		err(v, &box->where, "gateway: metrics port %u is not a TCP port (1-65535)",
+		    box->metrics_port);
+	if (!box->metrics_port && box->metrics_listen.s_addr != htonl(INADDR_LOOPBACK))
+		err(v, &box->where, "gateway: metrics listen without a port: add \"port N\" (e.g. metrics listen ADDRESS port 9560)");
 	if (!box->outside_interface)
 		err(v, &box->where, "gateway: outside-interface missing (the interface facing the internet, e.g. eth0)");
 	for (c = v->conf->conns; c; c = c->next)

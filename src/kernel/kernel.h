@@ -25,7 +25,10 @@ struct kernel_link {
 	int parent_ifindex;	/* IFLA_XFRM_LINK */
 	unsigned int mtu;
 	bool up;		/* IFF_UP */
-	uint64_t rx_packets;	/* IFLA_STATS64: what came in (decrypted) */
+	/* IFLA_STATS64: what came in (decrypted) and went out (before
+	 * encryption), and what the kernel counted as errors */
+	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
+	uint64_t rx_errors, tx_errors, rx_dropped, tx_dropped;
 };
 
 struct kernel_addr4 {

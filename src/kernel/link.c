@@ -69,6 +69,13 @@ link_attr_cb(const struct nlattr *attr, void *data)
 			/* copied: the attribute is only 4-byte aligned */
 			memcpy(&st, mnl_attr_get_payload(attr), sizeof(st));
 			l->rx_packets = st.rx_packets;
+			l->tx_packets = st.tx_packets;
+			l->rx_bytes = st.rx_bytes;
+			l->tx_bytes = st.tx_bytes;
+			l->rx_errors = st.rx_errors;
+			l->tx_errors = st.tx_errors;
+			l->rx_dropped = st.rx_dropped;
+			l->tx_dropped = st.tx_dropped;
 		}
 		break;
 	}

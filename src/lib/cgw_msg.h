@@ -60,6 +60,11 @@ enum cgw_msg_type {
 					 * the tunnel's (make-before-break) */
 	CGW_MSG_KEEP_IKE,		/* struct cgw_msg_keep: the tunnel's other
 					 * IKE_SAs go, this one carries it */
+	/* cgwctl <-> cgwd, added in version 3 */
+	CGW_MSG_SHOW_METRICS,		/* empty; TEXT... END: what /metrics serves */
+	CGW_MSG_TEXT,			/* struct cgw_msg_text */
+	CGW_MSG_SHOW_EVENTS,		/* struct cgw_msg_events_req; EVENT_REC... END */
+	CGW_MSG_EVENT_REC,		/* struct cgw_msg_event_rec */
 	CGW_MSG_TYPE_MAX
 };
 
@@ -277,6 +282,28 @@ enum cgw_result {
 /* reload --confirm: undone unless confirmed within confirm_s seconds */
 struct cgw_msg_reload {
 	uint32_t confirm_s;		/* 0: no confirmation needed */
+};
+
+/* A piece of a longer text (show metrics), in order. */
+struct cgw_msg_text {
+	uint32_t len;			/* bytes of text used */
+	uint32_t pad;
+	char text[3840];
+};
+
+/* show events: the newest max (0 = all) since since_ms. */
+struct cgw_msg_events_req {
+	uint64_t since_ms;		/* unix time in ms; 0 = from the start */
+	uint32_t max;
+	uint32_t pad;
+};
+
+/* One event of the history (event_log.h). */
+struct cgw_msg_event_rec {
+	uint64_t at_ms;			/* unix time in ms */
+	char tunnel[CGW_NAME_MAX];	/* "-": the box */
+	char event[24];			/* stable key, e.g. "failover" */
+	char cause[CGW_TEXT_MAX];
 };
 
 struct cgw_msg_result {

@@ -215,6 +215,12 @@ msg_type_name(uint32_t type)
 		[CGW_MSG_CONFIRM] = "CONFIRM",
 		[CGW_MSG_END] = "END",
 		[CGW_MSG_RESULT] = "RESULT",
+		[CGW_MSG_REINITIATE] = "REINITIATE",
+		[CGW_MSG_KEEP_IKE] = "KEEP_IKE",
+		[CGW_MSG_SHOW_METRICS] = "SHOW_METRICS",
+		[CGW_MSG_TEXT] = "TEXT",
+		[CGW_MSG_SHOW_EVENTS] = "SHOW_EVENTS",
+		[CGW_MSG_EVENT_REC] = "EVENT_REC",
 	};
 
 	return type < CGW_MSG_TYPE_MAX && names[type] ? names[type] : "?";

@@ -83,7 +83,9 @@ check "-j -t -v -r -h --help" cgwctl -
 check "conn empty" cgwctl -r ""
 check "show reset rekey reload confirm diagnose import" cgwctl -r /run/x ""
 check "show reset rekey reload confirm diagnose import" cgwctl -jr /run/x ""
-check "tunnels bgp routes" cgwctl show ""
+check "tunnels bgp routes metrics events" cgwctl show ""
+check "--since -n" cgwctl show events ""
+check "" cgwctl show events --since ""
 check "tunnels" cgwctl -j show t
 check "" cgwctl show tunnels ""
 check "--confirm" cgwctl reload ""

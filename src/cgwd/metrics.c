@@ -1,0 +1,341 @@
+/*
+ * DOC: /metrics: cgwd's state as Prometheus reads it
+ *
+ * metrics_render() makes a view of every tunnel (metrics_text.h) from
+ * what cgwd knows and the kernel's counters of the tunnel interfaces,
+ * and writes the exposition.  cgwctl show metrics prints the same text.
+ *
+ * The HTTP side is libmicrohttpd, run inside cgwd's own loop (its epoll
+ * descriptor is one more fd of the loop, MHD_run does what is ready): no
+ * thread, so the text is made from the state as it is, never from a
+ * copy a thread would have to be handed.  libmicrohttpd's sockets are
+ * non-blocking, so a scraper that connects and never reads costs a
+ * connection slot until its timeout, never the loop's time; connections
+ * are bounded, and one rendering serves every scrape within
+ * METRICS_CACHE_MS (a hundred scrapes at once render once).  Off unless
+ * cgw.conf has "metrics listen ADDRESS [port N]".
+ */
+#include "cgwd/cgwd.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "cgwd/diagnose.h"
+#include "cgwd/frr_conf.h"
+#include "cgwd/loop.h"
+#include "cgwd/metrics_text.h"
+#include "lib/addr.h"
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+
+#define METRICS_CACHE_MS 100
+#define METRICS_CONNECTIONS 128
+#define METRICS_TIMEOUT_S 10
+
+struct metrics_http {
+	struct MHD_Daemon *mhd;
+	int epoll_fd;
+	char *cache;
+	size_t cache_len;
+	uint64_t cache_at;
+	uint64_t scrapes;
+};
+
+/* The facts' state names, checked against what cgwd knows for sure: an
+ * event missed while charon restarted must not leave a state that
+ * contradicts the tunnel's. */
+static enum metrics_sa_state
+sa_state(const char *name, bool up)
+{
+	enum metrics_sa_state s = metrics_sa_state(name);
+
+	if (up && s == METRICS_SA_DOWN)
+		return METRICS_SA_ESTABLISHED;
+	if (!up && (s == METRICS_SA_ESTABLISHED || s == METRICS_SA_REKEYING))
+		return METRICS_SA_DOWN;
+	return s;
+}
+
+static void
+tunnel_view(struct cgwd *d, struct tunnel *t, struct metrics_tunnel *m)
+{
+	struct kernel_link l;
+	struct diag_facts f;
+	struct diag_finding out[6];
+	int n;
+
+	memset(m, 0, sizeof(*m));
+	m->vpn_id = t->conn->id;
+	m->tunnel = t->conf->index;
+	cgw_addr4_str(t->conf->aws_outside, m->outside_ip);
+	m->bgp = t->conn->routing == CGW_ROUTING_BGP;
+	m->up = t->up;
+	m->usable = t->usable;
+	m->ike = sa_state(t->ike_state, t->ike_up);
+	m->child = sa_state(t->child_state, t->child_up);
+	if (d->kernel->ops->link_get(d->kernel, t->conf->ifname, &l) == 0) {
+		m->rx_bytes = l.rx_bytes;
+		m->tx_bytes = l.tx_bytes;
+		m->rx_packets = l.rx_packets;
+		m->tx_packets = l.tx_packets;
+		m->rx_errors = l.rx_errors;
+		m->tx_errors = l.tx_errors;
+		m->rx_dropped = l.rx_dropped;
+		m->tx_dropped = l.tx_dropped;
+	}
+	m->bgp_state = t->bgp_seen ? t->bgp_state : "";
+	m->prefixes_accepted = t->bgp_seen ? t->routes_received : 0;
+	m->prefixes_advertised = t->bgp_seen ? t->routes_sent : 0;
+	m->prefix_limit = (uint32_t)frr_prefix_limit(t->conn);
+	m->bgp_uptime_s = t->bgp_up ? t->bgp_uptime_ms / 1000 : 0;
+	m->probes_sent = t->probe.sent;
+	m->probes_lost = t->probe.sent - t->probe.answered -
+	    (t->probe.outstanding ? 1 : 0);
+	if (t->probe.answered + (t->probe.outstanding ? 1u : 0u) > t->probe.sent)
+		m->probes_lost = 0;
+	m->probe_loss_pct = probe_loss_pct(&t->probe);
+	m->tally = &t->tally;
+	tunnel_diag_facts(d, t, &f);
+	n = diag_evaluate(&f, out, 6);
+	m->diag_cause = "ok";
+	for (int i = 0; i < n; i++)
+		if (i == 0 || out[i].severity > m->diag_severity) {
+			m->diag_cause = diag_cause_key(out[i].cause);
+			m->diag_severity = out[i].severity;
+		}
+}
+
+char *
+metrics_render(struct cgwd *d, size_t *len)
+{
+	struct metrics_tunnel *mt = xcalloc(d->n_tunnels ? d->n_tunnels : 1,
+	    sizeof(*mt));
+	struct metrics_view v = {
+		.version = PACKAGE_VERSION,
+		.swan_version = d->swan_version,
+		.frr_version = d->frr_version,
+		.start_time_s = (uint64_t)d->started_at,
+		.t = mt,
+		.n = d->n_tunnels,
+	};
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+	int r;
+
+	for (size_t i = 0; i < d->n_tunnels; i++)
+		tunnel_view(d, &d->tunnels[i], &mt[i]);
+	if (!f) {
+		free(mt);
+		return NULL;
+	}
+	r = metrics_text(f, &v);
+	if (fclose(f) != 0 || r < 0) {
+		free(text);
+		text = NULL;
+	}
+	free(mt);
+	return text;
+}
+
+int
+metrics_send(struct cgwd *d, struct msgout *q, uint32_t seq)
+{
+	size_t len, off = 0;
+	char *text = metrics_render(d, &len);
+	struct cgw_msg_text m;
+	int r = 0;
+
+	if (!text) {
+		struct cgw_msg_result res = { .code = CGW_RES_FAILED };
+
+		snprintf(res.text, sizeof(res.text), "out of memory");
+		return msgout_put(q, CGW_MSG_RESULT, seq, &res, sizeof(res)) < 0 ?
+		    -1 : 0;
+	}
+	while (off < len && r == 0) {
+		memset(&m, 0, sizeof(m));
+		m.len = (uint32_t)(len - off < sizeof(m.text) ? len - off :
+		    sizeof(m.text));
+		memcpy(m.text, text + off, m.len);
+		off += m.len;
+		r = msgout_put(q, CGW_MSG_TEXT, seq, &m, sizeof(m));
+	}
+	free(text);
+	if (r == 0)
+		r = msgout_put(q, CGW_MSG_END, seq, NULL, 0);
+	return r < 0 ? -1 : 0;
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned int status, const char *type,
+    const char *body, size_t len)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len,
+	    (void *)body, MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ret;
+
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct cgwd *d = cls;
+	struct metrics_http *m = d->metrics;
+	static const char index_page[] =
+	    "cgwd: the metrics are at /metrics (Prometheus text format)\n";
+	uint64_t now = cgw_mono_ms();
+
+	(void)version;
+	(void)upload;
+	(void)con_cls;
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
+		    "GET only\n", 9);
+	if (*upload_size)
+		return MHD_NO;		/* a GET with a body: not ours */
+	if (strcmp(url, "/") == 0)
+		return reply(c, MHD_HTTP_OK, "text/plain", index_page,
+		    sizeof(index_page) - 1);
+	if (strcmp(url, "/metrics") != 0)
+		return reply(c, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", 10);
+	if (!m->cache || now - m->cache_at >= METRICS_CACHE_MS) {
+		size_t len;
+		char *text = metrics_render(d, &len);
+
+		if (!text)
+			return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
+			    "cannot render the metrics\n", 26);
+		free(m->cache);
+		m->cache = text;
+		m->cache_len = len;
+		m->cache_at = now;
+	}
+	m->scrapes++;
+	return reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
+	    m->cache, m->cache_len);
+}
+
+/* What is ready, without waiting.  libmicrohttpd may keep work of its
+ * own for the next call (a timeout of 0): a few more rounds, the rest at
+ * the next tick. */
+static void
+metrics_run(struct cgwd *d)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+
+	for (int round = 0; round < 8; round++) {
+		if (MHD_run(d->metrics->mhd) != MHD_YES) {
+			log_debug(LOG_CTL, "metrics: MHD_run failed");
+			return;
+		}
+		if (MHD_get_timeout(d->metrics->mhd, &ms) != MHD_YES || ms > 0)
+			return;
+	}
+}
+
+static void
+mhd_ready(void *arg, int fd, uint32_t events)
+{
+	struct cgwd *d = arg;
+
+	(void)fd;
+	(void)events;
+	if (d->metrics)
+		metrics_run(d);
+}
+
+/* libmicrohttpd's own complaints (a socket error, a client limit hit). */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[256];
+
+	(void)cls;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	buf[strcspn(buf, "\n")] = '\0';
+	log_warn(LOG_CTL, "metrics: %s", buf);
+}
+
+int
+metrics_start(struct cgwd *d)
+{
+	const struct cgw_box_conf *box = &d->conf->box;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	const union MHD_DaemonInfo *info;
+	struct metrics_http *m;
+	char a[CGW_ADDRSTRLEN];
+	int r;
+
+	d->started_at = time(NULL);
+	if (!box->metrics_listen.s_addr)
+		return 0;
+	sin.sin_addr = box->metrics_listen;
+	sin.sin_port = htons((uint16_t)box->metrics_port);
+	m = xcalloc(1, sizeof(*m));
+	m->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+	    (uint16_t)box->metrics_port, NULL, NULL, on_request, d,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,	/* first, or some go to stderr */
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)METRICS_CONNECTIONS,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)METRICS_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 << 10),
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+	    MHD_OPTION_END);
+	if (!m->mhd) {
+		r = errno ? -errno : -EADDRNOTAVAIL;
+		free(m);
+		return log_errno(LOG_CTL, r, "metrics: cannot listen on %s:%u",
+		    cgw_addr4_str(box->metrics_listen, a), box->metrics_port);
+	}
+	info = MHD_get_daemon_info(m->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	m->epoll_fd = info ? info->epoll_fd : -1;
+	d->metrics = m;
+	if (m->epoll_fd < 0 ||
+	    (r = loop_add_fd(d->loop, m->epoll_fd, EPOLLIN, mhd_ready, d)) < 0) {
+		metrics_stop(d);
+		return log_errno(LOG_CTL, -EIO, "metrics: cannot watch the HTTP server");
+	}
+	log_info(LOG_CTL, "metrics: http://%s:%u/metrics",
+	    cgw_addr4_str(box->metrics_listen, a), box->metrics_port);
+	return 0;
+}
+
+/* The loop's tick: connections past their timeout go. */
+void
+metrics_tick(struct cgwd *d)
+{
+	if (d->metrics)
+		metrics_run(d);
+}
+
+void
+metrics_stop(struct cgwd *d)
+{
+	struct metrics_http *m = d->metrics;
+
+	if (!m)
+		return;
+	if (m->epoll_fd >= 0)
+		loop_del_fd(d->loop, m->epoll_fd);
+	MHD_stop_daemon(m->mhd);
+	free(m->cache);
+	free(m);
+	d->metrics = NULL;
+}
