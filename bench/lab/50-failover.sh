@@ -4,26 +4,30 @@
 # each run on a fresh lab.  onprem-host pings vpc-host every 20 ms; the
 # round-trip outage is the longest gap between replies, the
 # on-prem->VPC outage the longest gap between echo requests arriving at
-# vpc-host (tcpdump), each minus the 20 ms interval.  One JSON line per
-# run into $LAB_OUT/bench.jsonl.
+# vpc-host (tcpdump), each minus the 20 ms interval.  "cgw-scraped" is cgw
+# again while its /metrics has 8 stuck scrapers (32 unread answers each)
+# and 100 scraping in a loop through the cut: the HTTP side must cost the
+# failover nothing.  One JSON line per run into $LAB_OUT/bench.jsonl.
 . "$LAB_DIR/lib.sh"
 out=$LAB_OUT/bench.jsonl
 mkdir -p "$LAB_OUT"; : >"$out"
 
 one_run() { # GATEWAY RUN
-	LAB_GATEWAY=$1
+	local gw=$1 scrape=0 scraped=""
+	[ "$gw" = cgw-scraped ] && { gw=cgw; scrape=1; }
+	LAB_GATEWAY=$gw
 	. "$LAB_DIR/scenario.sh"
 	lab_scenario_begin
 	local n egress cut t0 rx lost rt fwd
 	topo_up >/dev/null || lab_fail "topology"
 	lab_aws_files || lab_fail "awsgen"
 	vgw_start "$LAB_JSON" >/dev/null || lab_fail "vgw"
-	gw_start "$LAB_JSON" >/dev/null || lab_fail "$1 start"
+	gw_start "$LAB_JSON" >/dev/null || lab_fail "$gw start"
 	for n in 1 2; do
 		lab_wait 60 "tunnel $n" gw_tunnel_up $n || lab_fail "tunnel $n"
 		lab_wait 120 "BGP $n" gw_bgp_up $n || lab_fail "BGP $n"
 	done
-	if [ "$1" = cgw ]; then
+	if [ "$gw" = cgw ]; then
 		for n in 1 2; do
 			lab_wait 30 "tunnel $n usable" eval '[ "$(cgw_field '$n' 15)" = usable ]' || lab_fail "usable $n"
 		done
@@ -35,6 +39,15 @@ one_run() { # GATEWAY RUN
 	ip netns exec vpc-host tcpdump -i eth0 -n -tt -l 'icmp[icmptype] = icmp-echo' \
 		>"$LAB_RUN/requests.txt" 2>/dev/null &
 	lab_track tcpdump $!
+	if [ $scrape = 1 ]; then
+		ip netns exec cgw python3 "$LAB_DIR/scraper.py" stuck "127.0.0.1:$CGW_METRICS_PORT" 8 \
+			>"$LAB_RUN/stuck.out" 2>&1 &
+		lab_track scraper "$!"
+		ip netns exec cgw python3 "$LAB_DIR/scraper.py" parallel "127.0.0.1:$CGW_METRICS_PORT" 100 12 \
+			>"$LAB_RUN/parallel.out" 2>&1 &
+		scraped=$!
+		lab_track scraper "$scraped"
+	fi
 	lab_ping_start onprem-host "$VPC_HOST"
 	lab_sleep 2
 	t0=$(lab_us)
@@ -44,6 +57,12 @@ one_run() { # GATEWAY RUN
 		'awk -v c="$t0" "/bytes from/ { match(\$0, /^\\[[0-9.]+\\]/); t = substr(\$0, 2, RLENGTH - 2) * 1e6 } END { exit !(t > c + 3e6) }" "$LAB_PING_OUT"' ||
 		lab_log "no recovery within 90 s"
 	read -r rx lost rt <<<"$(lab_ping_stop)"
+	if [ -n "$scraped" ]; then
+		lab_wait 30 "the scrapers end" eval "! kill -0 $scraped" || lab_fail "scrapers hang"
+		read -r s_ok s_err s_max <"$LAB_RUN/parallel.out" || lab_fail "no scraper report"
+		lab_log "scrapes during the cut: $s_ok answered, $s_err failed, slowest ${s_max} ms"
+		[ "${s_ok:-0}" -gt 0 ] || lab_fail "no scrape answered"
+	fi
 	fwd=$(awk '{ t = $1 + 0; if (have && t - last > gap) gap = t - last; last = t; have = 1 }
 		END { g = gap - 0.02; if (g < 0) g = 0; printf "%.3f", g }' "$LAB_RUN/requests.txt")
 	lab_log "$1 run $2: cut tunnel $cut, round trip ${rt}s, on-prem->VPC ${fwd}s ($lost of $((rx + lost)) lost)"
@@ -52,4 +71,4 @@ one_run() { # GATEWAY RUN
 		"$(awk -v x="$fwd" 'BEGIN{print x*1000}')" >>"$out"
 }
 
-lab_bench_runs one_run 3
+lab_bench_runs one_run 3 cgw cgw-scraped baseline

@@ -201,6 +201,7 @@ struct cgwd {
 	struct event_log events;
 	size_t events_in_file;		/* lines, for the rewrite */
 	int events_write_err;		/* the last write's -errno, 0 = kept */
+	bool events_journal;		/* stderr is the journal: structured */
 	/* metrics.c */
 	struct metrics_http *metrics;
 	time_t started_at;

@@ -6,7 +6,8 @@
  * <statedir>/events (so a restarted or reloaded cgwd still has what
  * happened before), and to the journal with structured fields
  * (CGW_TUNNEL, CGW_EVENT, CGW_CAUSE: journalctl CGW_TUNNEL=vpn-...-1)
- * when stderr is the journal, else as a log line.  The file is rewritten
+ * when stderr is the journal (the log lines go there too: one record
+ * each, not both), else as a log line.  The file is rewritten
  * from the ring when it holds twice the ring's records, so it stays
  * bounded.  A failure to write it is logged once, and show events says
  * so; the ring goes on.
@@ -101,6 +102,21 @@ append_file(struct cgwd *d, const struct event_rec *rec)
 	d->events_write_err = r;
 }
 
+/* Whether stderr is the journal (systemd's JOURNAL_STREAM names the
+ * stream by device and inode; the variable alone may be inherited by a
+ * shell started from a service, whose stderr is a terminal). */
+static bool
+stderr_is_journal(void)
+{
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	return e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 &&
+	    fstat(STDERR_FILENO, &st) == 0 && (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
 void
 events_start(struct cgwd *d)
 {
@@ -113,6 +129,7 @@ events_start(struct cgwd *d)
 
 	event_log_init(&d->events, EVENTS_KEPT);
 	d->events_in_file = 0;
+	d->events_journal = stderr_is_journal();
 	if (mkdir(d->state_dir, 0700) < 0 && errno != EEXIST)
 		log_errno(LOG_MAIN, -errno, "create %s", d->state_dir);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -170,12 +187,11 @@ event_note(struct cgwd *d, const struct tunnel *t, const char *event,
 	rec = event_log_add(&d->events, now_unix_ms(), t ? t->name : "-",
 	    event, cause);
 	append_file(d, rec);
-	if (getenv("JOURNAL_STREAM"))
-		sd_journal_send("MESSAGE=%s: %s: %s", rec->tunnel, rec->event,
-		    rec->cause, "PRIORITY=%d", 6, "SYSLOG_IDENTIFIER=cgwd",
-		    "CGW_TUNNEL=%s", rec->tunnel, "CGW_EVENT=%s", rec->event,
-		    "CGW_CAUSE=%s", rec->cause, NULL);
-	else
+	/* journald refusing it: the event still goes out, as a log line */
+	if (!d->events_journal || sd_journal_send("MESSAGE=%s: %s: %s",
+	    rec->tunnel, rec->event, rec->cause, "PRIORITY=%d", 6,
+	    "SYSLOG_IDENTIFIER=cgwd", "CGW_TUNNEL=%s", rec->tunnel,
+	    "CGW_EVENT=%s", rec->event, "CGW_CAUSE=%s", rec->cause, NULL) < 0)
 		log_info(LOG_MAIN, "event %s %s: %s", rec->tunnel, rec->event,
 		    rec->cause);
 }

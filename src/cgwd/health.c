@@ -168,8 +168,8 @@ note_usable(struct cgwd *d, struct tunnel *t, const struct fo_tunnel *ft,
 		    "healthy through its hold-down: in use again" : "in use");
 	}
 	if (!t->held && ft->state == FO_HOLDDOWN)
-		event_note(d, t, "holddown", "answering again: in use after %llu s "
-		    "of health", (unsigned long long)d->fo[t->conn_idx].cfg.holddown_ms / 1000);
+		event_note(d, t, "holddown", "answering again: back in use after "
+		    "%llu s of health", (unsigned long long)d->fo[t->conn_idx].cfg.holddown_ms / 1000);
 }
 
 /* The failover verdicts of connection ci onto its tunnels; true when

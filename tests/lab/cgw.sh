@@ -16,6 +16,7 @@ CGW_FRR=$LAB_RUN/cgw-frr	# FRR runs as user frr: outside the 0700 $CGW_DIR
 CGWD=$CGW_BUILDDIR/src/cgwd/cgwd
 CGWCTL=$CGW_BUILDDIR/src/cgwctl/cgwctl
 CGW_PLUGIN=$CGW_BUILDDIR/plugins/cgw/.libs/libstrongswan-cgw.so
+CGW_METRICS_PORT=9560		# /metrics on 127.0.0.1 in namespace cgw
 
 cgw_ctl() { ip netns exec cgw "$CGWCTL" -r "$CGW_DIR/run" "$@"; }
 
@@ -40,6 +41,7 @@ cgw_prepare() {
 		local-asn ${asn:-65000}
 		router-id $CGW_OUTSIDE
 		advertise $ONPREM_NET
+		metrics port $CGW_METRICS_PORT
 	}
 	include "conn.d/*.conf"
 	EOF2

@@ -131,13 +131,15 @@ lab_save_logs() {
 		grep -v swanctl.conf | cpio -pdm --quiet "$LAB_OUT") 2>/dev/null || true
 }
 
-# lab_bench_runs FUNC: a benchmark scenario's runs, LAB_BENCH_RUNS of them
-# (default $1's second argument), each for cgw and then the baseline on a
-# fresh lab: FUNC GATEWAY RUN in a subshell with its own LAB_RUN.
+# lab_bench_runs FUNC [RUNS [GATEWAY...]]: a benchmark scenario's runs,
+# LAB_BENCH_RUNS of them (default RUNS), each for every gateway (default cgw
+# and then the baseline) on a fresh lab: FUNC GATEWAY RUN in a subshell with
+# its own LAB_RUN.
 lab_bench_runs() {
-	local fn=$1 runs=${LAB_BENCH_RUNS:-${2:-3}} i gw
+	local fn=$1 runs=${LAB_BENCH_RUNS:-${2:-3}} i gw gws=("${@:3}")
+	[ ${#gws[@]} -gt 0 ] || gws=(cgw baseline)
 	for ((i = 1; i <= runs; i++)); do
-		for gw in cgw baseline; do
+		for gw in "${gws[@]}"; do
 			(LAB_RUN=$LAB_RUN/$gw-$i; mkdir -p "$LAB_RUN"; "$fn" "$gw" "$i") ||
 				{ echo "# FAIL: $gw run $i"; exit 1; }
 		done

@@ -75,6 +75,36 @@ cgw_ctl diagnose >/dev/null || lab_fail "diagnose exits non-zero on a healthy la
 # the interface, MTU and MSS clamp are cgwd's
 ip -n cgw -d link show type xfrm | grep -q "mtu 1436" || lab_fail "no xfrm interface with MTU 1436"
 nsx cgw nft list table inet cgw | grep -q "maxseg size set 1379" || lab_fail "no MSS clamp"
+# the metrics of a healthy lab, from cgwd itself: Prometheus's lint passes,
+# both tunnels UP with their SAs Established, BGP Established, traffic
+# counted, the probes answered, diagnose ok; the same over HTTP
+cgw_ctl show metrics >"$LAB_RUN/metrics.txt" || lab_fail "show metrics"
+promtool check metrics <"$LAB_RUN/metrics.txt" >"$LAB_RUN/promtool.out" 2>&1 ||
+	{ sed 's/^/# /' "$LAB_RUN/promtool.out"; lab_fail "promtool check metrics on cgwd's exposition"; }
+metric() { # FAMILY TUNNEL [LABELS]: the value
+	awk -v f="$1" -v t="tunnel=\"$2\"" -v l="${3:-}" 'index($0, f "{") == 1 && index($0, t) && index($0, l) { print $2; exit }' "$LAB_RUN/metrics.txt"
+}
+for n in 1 2; do
+	[ "$(metric cgw_tunnel_state $n)" = 1 ] || lab_fail "metrics: tunnel $n not UP"
+	[ "$(metric cgw_tunnel_ike_state $n 'state="Established"')" = 1 ] || lab_fail "metrics: tunnel $n IKE not Established"
+	[ "$(metric cgw_tunnel_ipsec_state $n 'state="Established"')" = 1 ] || lab_fail "metrics: tunnel $n IPsec not Established"
+	[ "$(metric cgw_bgp_session_state $n 'state="Established"')" = 1 ] || lab_fail "metrics: tunnel $n BGP not Established"
+	[ "$(metric cgw_tunnel_receive_packets_total $n)" -gt 0 ] || lab_fail "metrics: nothing received over tunnel $n"
+	[ "$(metric cgw_sa_established_total $n 'phase="ipsec"')" -ge 1 ] || lab_fail "metrics: no IPsec SA established on tunnel $n"
+	[ "$(metric cgw_probe_rtt_seconds_count $n)" -gt 0 ] || lab_fail "metrics: no probe round trip on tunnel $n"
+	[ "$(metric cgw_tunnel_diagnosis_info $n 'cause="ok"')" = 1 ] || lab_fail "metrics: diagnose not ok for tunnel $n"
+done
+grep -q '^cgw_build_info{version=".*",strongswan="[0-9.]*[0-9]",frr="[0-9.]*[0-9]"} 1$' "$LAB_RUN/metrics.txt" ||
+	lab_fail "metrics: build info without strongSwan's and FRR's versions: $(grep '^cgw_build_info' "$LAB_RUN/metrics.txt")"
+nsx cgw python3 -c 'import sys, urllib.request
+b = urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=5).read()
+sys.exit(0 if b"cgw_tunnel_state{" in b else 1)' "$CGW_METRICS_PORT" || lab_fail "no /metrics over HTTP"
+# the history has the bring-up
+cgw_ctl show events | sed 's/^/# /'
+for e in start ike-up child-up tunnel-up bgp; do
+	cgw_ctl -t show events | awk -F'\t' -v e="$e" '$3 == e { f = 1 } END { exit !f }' ||
+		lab_fail "show events has no $e event"
+done
 # cgwd never waits on a client: one that asks 3000 times (megabytes of
 # answers) and reads nothing is queued for, while another is answered at
 # once; when it reads, every answer is there

@@ -170,4 +170,15 @@ lab_timing repair_nft_refused_s "$(lab_since "$t0")"
 lab_wait 10 "diagnose 1 ok again" eval '[[ $(cgw_diag 1) == ok* ]]' ||
 	lab_fail "diagnose after the MSS clamp came back: $(cgw_diag 1)"
 ! cgw_ctl show tunnels | grep -q "NO MSS CLAMP" || lab_fail "show tunnels still says NO MSS CLAMP"
+# the history outlived the restart: the first cgwd's start and stop are
+# still there, then the second's start; charon's death and the reset too
+cgw_ctl show events | sed 's/^/# /'
+cgw_ctl -t show events | awk -F'\t' '
+	$3 == "start" && $4 ~ /^cgwd started: / { first++ }
+	first && $3 == "stop" { stop++ }
+	stop && $3 == "start" && $4 ~ /started again/ { again++ }
+	again && $3 == "charon" && $4 ~ /disconnected/ { died++ }
+	died && $3 == "failover" && $4 ~ /^reset/ { reset++ }
+	END { exit !(first == 1 && stop >= 1 && again >= 1 && died >= 1 && reset >= 1) }' ||
+	lab_fail "show events after the restarts does not have start, stop, start again, charon gone, reset in order"
 lab_timing scenario_total "$(lab_since "$LAB_T0")"
