@@ -24,7 +24,7 @@ BUILD="autoconf automake libtool pkgconf make gcc clang libclang-rt-14-dev
        prometheus mandoc python3
        dpkg-dev debhelper strongswan-charon libnftables-dev
        strongswan-libcharon libstrongswan strongswan-swanctl
-       libcharon-extra-plugins iproute2 dpkg"
+       libcharon-extra-plugins iproute2 dpkg systemd util-linux"
 LAB="qemu-system-x86 linux-image-amd64 busybox-static cpio kmod
      strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
      frr iproute2 nftables iputils-ping procps tcpdump util-linux coreutils"
