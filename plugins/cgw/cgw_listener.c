@@ -254,12 +254,14 @@ METHOD(listener_t, ike_rekey, bool,
 	time_t t = old->get_statistic(old, STAT_ESTABLISHED);
 	time_t now = time_monotonic(NULL);
 
-	/* the age tells whose lifetime ran out: AWS's, if shorter than ours */
+	/* the age tells whose lifetime ran out: AWS's, if shorter than ours;
+	 * the initiator of the rekey is the new IKE_SA's original initiator */
 	send_event_ext(this, new, (struct cgw_msg_event){
 			.kind = CGW_EV_IKE_REKEY,
 			.state = new->get_state(new),
 			.age_s = t && now > t ? now - t : 0,
 			.old_id = old->get_unique_id(old),
+			.initiator = new->get_id(new)->is_initiator(new->get_id(new)),
 		}, FALSE, "IKE_SA rekeyed");
 	return TRUE;
 }
@@ -287,6 +289,31 @@ METHOD(listener_t, child_updown, bool,
 	return TRUE;
 }
 
+/**
+ * Whether we started the CHILD_SA rekey being reported: the hook runs in
+ * the rekeying task, which is in the IKE_SA's active queue when we are its
+ * initiator (child_rekey's process_i, quick mode's), the passive one when
+ * we answer AWS's.
+ */
+static bool rekey_initiated_by_us(ike_sa_t *ike_sa)
+{
+	enumerator_t *enumerator;
+	task_t *task;
+	bool ours = FALSE;
+
+	enumerator = ike_sa->create_task_enumerator(ike_sa, TASK_QUEUE_ACTIVE);
+	while (enumerator->enumerate(enumerator, &task))
+	{
+		if (task->get_type(task) == TASK_CHILD_REKEY ||
+			task->get_type(task) == TASK_QUICK_MODE)
+		{
+			ours = TRUE;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return ours;
+}
+
 METHOD(listener_t, child_rekey, bool,
 	private_cgw_listener_t *this, ike_sa_t *ike_sa, child_sa_t *old,
 	child_sa_t *new)
@@ -304,6 +331,7 @@ METHOD(listener_t, child_rekey, bool,
 			.age_s = t && now > t ? now - t : 0,
 			.child_id = new->get_unique_id(new),
 			.old_id = old->get_unique_id(old),
+			.initiator = rekey_initiated_by_us(ike_sa),
 		}, TRUE, detail);
 	return TRUE;
 }

@@ -130,6 +130,7 @@ on_tick(void *arg)
 	clamp_retry(d);
 	frr_tick(d);
 	metrics_tick(d);
+	events_flush(d);
 	sd_notify(0, "WATCHDOG=1");
 }
 
@@ -138,6 +139,8 @@ on_settle(void *arg)
 {
 	health_settle(arg);
 	control_reap(arg);
+	metrics_settle(arg);
+	events_flush(arg);	/* after what the events called for */
 }
 
 static int
@@ -199,6 +202,7 @@ run(struct cgwd *d)
 	metrics_stop(d);
 	if (d->reload_requested) {
 		event_note(d, NULL, "reload", "configuration valid: cgwd re-executes with it");
+		events_flush(d);
 		sd_notify(0, "RELOADING=1");
 		control_close_all(d);	/* reload's answer out first */
 		cgwd_reload_exec(d);	/* returns only on failure */

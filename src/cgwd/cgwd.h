@@ -202,6 +202,7 @@ struct cgwd {
 	size_t events_in_file;		/* lines, for the rewrite */
 	int events_write_err;		/* the last write's -errno, 0 = kept */
 	bool events_journal;		/* stderr is the journal: structured */
+	size_t events_unflushed;	/* the newest records, not yet out */
 	/* metrics.c */
 	struct metrics_http *metrics;
 	time_t started_at;
@@ -271,7 +272,9 @@ void health_child(struct cgwd *d, struct tunnel *t);
  * one's SAs (true), or its own CHILD_SA is in (false). */
 void health_replacing(struct cgwd *d, struct tunnel *t, bool replacing);
 void health_reset(struct cgwd *d, struct tunnel *t);
-void health_frr_applied(struct cgwd *d, unsigned int gen);
+/* bgpd has done cgw's applies up to gen (confirmed), or never will
+ * (the session closed, no vtysh): what waits for them goes on. */
+void health_frr_applied(struct cgwd *d, unsigned int gen, bool confirmed);
 /* The tunnel's interface was created anew: probe through the new one. */
 void health_probe_reset(struct cgwd *d, struct tunnel *t);
 void health_static_routes(struct cgwd *d, size_t conn_idx);
@@ -288,6 +291,8 @@ void tunnel_sync_link(struct cgwd *d, struct tunnel *t);
 /* events.c: the event history (event_log.h) */
 void events_start(struct cgwd *d);
 void events_stop(struct cgwd *d);
+/* Writes out what event_note() recorded (the settle, the tick, exit). */
+void events_flush(struct cgwd *d);
 /* cgwd started; after a reload or restart, with what changed. */
 void event_start_noted(struct cgwd *d);
 /* One event of tunnel t (NULL: the box); event is a key of event_log.c. */
@@ -300,6 +305,7 @@ int events_send(struct cgwd *d, struct msgout *q, uint32_t seq,
 int metrics_start(struct cgwd *d);
 void metrics_stop(struct cgwd *d);
 void metrics_tick(struct cgwd *d);
+void metrics_settle(struct cgwd *d);	/* libmicrohttpd's leftover work */
 /* The exposition text; the caller frees it.  NULL on failure. */
 char *metrics_render(struct cgwd *d, size_t *len);
 int metrics_send(struct cgwd *d, struct msgout *q, uint32_t seq);

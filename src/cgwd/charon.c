@@ -222,26 +222,20 @@ peer_rekey(const struct tunnel *t, const struct cgw_msg_event *ev,
 		*age = ev->age_s;
 }
 
-/* Whose rekey it was, by the age of the SA it replaced: cgw rekeys no
- * earlier than its lifetime less margin and fuzz (or when cgwctl rekey
- * asked), so a younger SA was rekeyed by AWS (charon's event does not
- * say who started the exchange). */
+/* Whose rekey it was: the plugin says (an IKE_SA's rekey's initiator is
+ * the new IKE_SA's; a CHILD_SA's rekey runs in our active task queue when
+ * we started it). */
 static enum tally_initiator
-rekey_by(const struct tunnel *t, const struct cgw_msg_event *ev,
-    unsigned int lifetime)
+rekey_by(const struct cgw_msg_event *ev)
 {
-	bool asked = t->diag.own_rekey_at && time(NULL) - t->diag.own_rekey_at < 10;
-
-	return !asked && ev->age_s && ev->age_s < diag_own_rekey_min(lifetime,
-	    t->conf->rekey_margin, t->conf->rekey_fuzz) ? TALLY_BY_AWS :
-	    TALLY_BY_CGW;
+	return ev->initiator ? TALLY_BY_CGW : TALLY_BY_AWS;
 }
 
 static void
 rekey_noted(struct cgwd *d, struct tunnel *t, const struct cgw_msg_event *ev,
-    enum tally_phase phase, unsigned int lifetime)
+    enum tally_phase phase)
 {
-	enum tally_initiator by = rekey_by(t, ev, lifetime);
+	enum tally_initiator by = rekey_by(ev);
 
 	t->tally.rekeys[phase][by]++;
 	event_note(d, t, phase == TALLY_IKE ? "ike-rekey" : "child-rekey",
@@ -271,11 +265,19 @@ note_event(struct cgwd *d, struct tunnel *t, const struct cgw_msg_event *ev,
 		event_note(d, t, "child-up", "CHILD_SA %u %.*s", ev->child_id,
 		    CGW_TEXT_MAX - 32, ev->detail);
 		break;
+	/* a rekey of the current SA: the new one's state is the tunnel's
+	 * (the old one's REKEYING came while it was current) */
 	case CGW_EV_IKE_REKEY:
-		rekey_noted(d, t, ev, TALLY_IKE, t->conf->phase1.lifetime);
+		rekey_noted(d, t, ev, TALLY_IKE);
+		if (current)
+			snprintf(t->ike_state, sizeof(t->ike_state), "%.*s",
+			    (int)sizeof(ev->state_name), ev->state_name);
 		break;
 	case CGW_EV_CHILD_REKEY:
-		rekey_noted(d, t, ev, TALLY_CHILD, t->conf->phase2.lifetime);
+		rekey_noted(d, t, ev, TALLY_CHILD);
+		if (current)
+			snprintf(t->child_state, sizeof(t->child_state), "%.*s",
+			    (int)sizeof(ev->state_name), ev->state_name);
 		break;
 	case CGW_EV_IKE_DOWN:
 		if (!current)
@@ -507,6 +509,11 @@ on_sa(struct cgwd *d, const struct cgw_msg_sa *sa)
 		t->ike_id = sa->ike_id;
 		t->child_id = sa->child_id;
 	}
+	/* the listing is the truth for the metrics' SA states too */
+	snprintf(t->ike_state, sizeof(t->ike_state), "%.*s",
+	    (int)sizeof(sa->ike_state_name), sa->ike_state_name);
+	snprintf(t->child_state, sizeof(t->child_state), "%.*s",
+	    (int)sizeof(sa->child_state_name), sa->child_state_name);
 	/* The listing is the truth (e.g. SAs found by a restarted cgwd);
 	 * events may have been missed while nobody listened.  But not over
 	 * an event that came after it was asked for: the plugin may have

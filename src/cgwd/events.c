@@ -86,11 +86,19 @@ append_file(struct cgwd *d, const struct event_rec *rec)
 	if (d->events_in_file >= 2 * EVENTS_KEPT) {
 		r = rewrite_file(d);
 	} else {
+		struct stat st;
+
 		path = events_path(d);
 		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 		free(path);
-		if (fd < 0 || write(fd, line, n) != (ssize_t)n)
-			r = fd < 0 ? -errno : -EIO;
+		if (fd < 0 || fstat(fd, &st) < 0)
+			r = -errno;
+		else if (write(fd, line, n) != (ssize_t)n) {
+			r = -EIO;
+			/* no half line for the next one to be joined to */
+			if (ftruncate(fd, st.st_size) < 0)
+				d->events_in_file = 2 * EVENTS_KEPT;
+		}
 		if (fd >= 0)
 			close(fd);
 		if (!r)
@@ -157,9 +165,12 @@ events_start(struct cgwd *d)
 	if (skipped)
 		log_warn(LOG_MAIN, "%s: %zu unreadable line%s skipped", path,
 		    skipped, skipped == 1 ? "" : "s");
-	/* a file longer than what was read is rewritten at the next event */
-	d->events_in_file = size > (off_t)EVENTS_FILE_MAX ? 2 * EVENTS_KEPT :
-	    d->events.n + skipped;
+	for (const char *c = p; (c = memchr(c, '\n', len - (size_t)(c - p))); c++)
+		d->events_in_file++;
+	/* rewritten at the next event: a file longer than what was read, or
+	 * one whose last line was cut (the next would be joined to it) */
+	if (size > (off_t)EVENTS_FILE_MAX || (len && p[len - 1] != '\n'))
+		d->events_in_file = 2 * EVENTS_KEPT;
 out:
 	free(text);
 	free(path);
@@ -168,24 +179,14 @@ out:
 void
 events_stop(struct cgwd *d)
 {
+	events_flush(d);
 	event_log_free(&d->events);
 }
 
-void
-event_note(struct cgwd *d, const struct tunnel *t, const char *event,
-    const char *fmt, ...)
+/* One record out: the file, the journal or the log. */
+static void
+event_out(struct cgwd *d, const struct event_rec *rec)
 {
-	char cause[EVENT_CAUSE_MAX];
-	const struct event_rec *rec;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cause, sizeof(cause), fmt, ap);
-	va_end(ap);
-	if (!d->events.recs)
-		return;		/* not started (cgwd -n) */
-	rec = event_log_add(&d->events, now_unix_ms(), t ? t->name : "-",
-	    event, cause);
 	append_file(d, rec);
 	/* journald refusing it: the event still goes out, as a log line */
 	if (!d->events_journal || sd_journal_send("MESSAGE=%s: %s: %s",
@@ -194,6 +195,36 @@ event_note(struct cgwd *d, const struct tunnel *t, const char *event,
 	    "CGW_EVENT=%s", rec->event, "CGW_CAUSE=%s", rec->cause, NULL) < 0)
 		log_info(LOG_MAIN, "event %s %s: %s", rec->tunnel, rec->event,
 		    rec->cause);
+}
+
+void
+events_flush(struct cgwd *d)
+{
+	for (size_t i = d->events.n - d->events_unflushed; i < d->events.n; i++)
+		event_out(d, event_log_at(&d->events, i));
+	d->events_unflushed = 0;
+}
+
+/* Into the ring now (show events and the metrics have it at once); out to
+ * the disk and the journal at the settle (events_flush), after what the
+ * event called for is done: a slow disk or journald never delays a
+ * failover. */
+void
+event_note(struct cgwd *d, const struct tunnel *t, const char *event,
+    const char *fmt, ...)
+{
+	char cause[EVENT_CAUSE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cause, sizeof(cause), fmt, ap);
+	va_end(ap);
+	if (!d->events.recs)
+		return;		/* not started (cgwd -n) */
+	if (d->events_unflushed == d->events.cap)
+		events_flush(d);	/* the oldest would go unwritten */
+	event_log_add(&d->events, now_unix_ms(), t ? t->name : "-", event, cause);
+	d->events_unflushed++;
 }
 
 int

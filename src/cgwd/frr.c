@@ -294,7 +294,7 @@ session_close(struct cgwd *d)
 	d->frr_configured = false;
 	/* Nothing more will be confirmed: release what waits for it. */
 	d->frr_done_gen = d->frr_gen;
-	health_frr_applied(d, d->frr_gen);
+	health_frr_applied(d, d->frr_gen, false);
 }
 
 /* The command of a vtysh echo line ("host(config-router)# cmd"), or NULL
@@ -460,7 +460,7 @@ session_line(struct cgwd *d, const char *line)
 			d->frr_refused.at = 0;
 		sess.refused = 0;
 		d->frr_done_gen = gen;
-		health_frr_applied(d, gen);
+		health_frr_applied(d, gen, true);
 	}
 }
 
@@ -682,7 +682,7 @@ frr_run(struct cgwd *d, bool full)
 		return;
 	if (sess.pid <= 0 && session_open(d) < 0) {
 		/* No bgpd to wait for: links held for it come back up. */
-		health_frr_applied(d, UINT_MAX);
+		health_frr_applied(d, UINT_MAX, false);
 		return;
 	}
 	if (!full && d->frr_configured) {

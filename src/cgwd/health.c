@@ -410,7 +410,7 @@ reset_due(struct cgwd *d, struct tunnel *t, uint64_t now)
 }
 
 void
-health_frr_applied(struct cgwd *d, unsigned int gen)
+health_frr_applied(struct cgwd *d, unsigned int gen, bool confirmed)
 {
 	for (size_t i = 0; i < d->n_tunnels; i++) {
 		struct tunnel *t = &d->tunnels[i];
@@ -419,8 +419,15 @@ health_frr_applied(struct cgwd *d, unsigned int gen)
 			t->reset_gen = 0;
 			t->reset_at_ms = cgw_mono_ms() + 1000;
 		}
-		if (t->fail_pending && t->fail_gen <= gen)
+		if (t->fail_pending && t->fail_gen <= gen && confirmed)
 			failover_done(d, t, "bgpd has the new policy");
+		else if (t->fail_pending && t->fail_gen <= gen) {
+			/* no outage measured: nothing confirmed the move */
+			t->fail_pending = false;
+			event_note(d, t, "failover", "%s: taken out of use, but bgpd "
+			    "could not be told (no vtysh session): traffic moves "
+			    "when bgpd drops the session", tally_failover_key(t->fail_cause));
+		}
 		if (t->link_hold_down && t->hold_gen <= gen) {
 			t->link_hold_down = false;
 			if (d->settle)
@@ -584,6 +591,8 @@ probe_timer(void *arg)
 		if (t->probe.fd < 0)
 			continue;
 		lost[i] = probe_send(&t->probe, t->conf->inside_remote);
+		t->tally.probes_sent++;
+		t->tally.probes_lost += lost[i] == 1;
 		/* One full-size probe every few seconds, for diagnose's MTU
 		 * check; health never counts it. */
 		if (t->child_up && t->probe.sent % big_every == 0)

@@ -12,8 +12,10 @@
  * non-blocking, so a scraper that connects and never reads costs a
  * connection slot until its timeout, never the loop's time; connections
  * are bounded, and one rendering serves every scrape within
- * METRICS_CACHE_MS (a hundred scrapes at once render once).  Off unless
- * cgw.conf has "metrics listen ADDRESS [port N]".
+ * METRICS_CACHE_MS (a hundred scrapes at once render once, and share the
+ * one page).  Off unless cgw.conf has "metrics [listen ADDRESS] port N".
+ * All METRICS_CONNECTIONS slots can be taken by one client that trickles
+ * its request: /metrics is then unavailable, nothing else is.
  */
 #include "cgwd/cgwd.h"
 
@@ -38,14 +40,32 @@
 #define METRICS_CONNECTIONS 128
 #define METRICS_TIMEOUT_S 10
 
+/* One rendering, shared by every response that serves it: a stuck
+ * scraper holds a reference to the page it asked for, not a copy. */
+struct page {
+	unsigned int refs;
+	size_t len;
+	char *text;
+};
+
 struct metrics_http {
 	struct MHD_Daemon *mhd;
 	int epoll_fd;
-	char *cache;
-	size_t cache_len;
-	uint64_t cache_at;
-	uint64_t scrapes;
+	struct page *page;		/* the newest rendering */
+	uint64_t page_at;
+	bool again;			/* libmicrohttpd has work ready still */
 };
+
+static void
+page_unref(void *cls)
+{
+	struct page *p = cls;
+
+	if (p && --p->refs == 0) {
+		free(p->text);
+		free(p);
+	}
+}
 
 /* The facts' state names, checked against what cgwd knows for sure: an
  * event missed while charon restarted must not leave a state that
@@ -94,11 +114,8 @@ tunnel_view(struct cgwd *d, struct tunnel *t, struct metrics_tunnel *m)
 	m->prefixes_advertised = t->bgp_seen ? t->routes_sent : 0;
 	m->prefix_limit = (uint32_t)frr_prefix_limit(t->conn);
 	m->bgp_uptime_s = t->bgp_up ? t->bgp_uptime_ms / 1000 : 0;
-	m->probes_sent = t->probe.sent;
-	m->probes_lost = t->probe.sent - t->probe.answered -
-	    (t->probe.outstanding ? 1 : 0);
-	if (t->probe.answered + (t->probe.outstanding ? 1u : 0u) > t->probe.sent)
-		m->probes_lost = 0;
+	m->probes_sent = t->tally.probes_sent;
+	m->probes_lost = t->tally.probes_lost;
 	m->probe_loss_pct = probe_loss_pct(&t->probe);
 	m->tally = &t->tally;
 	tunnel_diag_facts(d, t, &f);
@@ -173,19 +190,42 @@ metrics_send(struct cgwd *d, struct msgout *q, uint32_t seq)
 }
 
 static enum MHD_Result
-reply(struct MHD_Connection *c, unsigned int status, const char *type,
-    const char *body, size_t len)
+reply(struct MHD_Connection *c, unsigned int status, const char *body)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len,
-	    (void *)body, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body),
+	    (void *)body, MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
 
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+/* The newest page, rendered again when older than METRICS_CACHE_MS. */
+static struct page *
+current_page(struct cgwd *d)
+{
+	struct metrics_http *m = d->metrics;
+	uint64_t now = cgw_mono_ms();
+	struct page *p;
+
+	if (m->page && now - m->page_at < METRICS_CACHE_MS)
+		return m->page;
+	p = xcalloc(1, sizeof(*p));
+	if (!(p->text = metrics_render(d, &p->len))) {
+		free(p);
+		return NULL;
+	}
+	p->refs = 1;			/* metrics_http's */
+	page_unref(m->page);
+	m->page = p;
+	m->page_at = now;
+	return p;
 }
 
 static enum MHD_Result
@@ -194,51 +234,49 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
     size_t *upload_size, void **con_cls)
 {
 	struct cgwd *d = cls;
-	struct metrics_http *m = d->metrics;
-	static const char index_page[] =
-	    "cgwd: the metrics are at /metrics (Prometheus text format)\n";
-	uint64_t now = cgw_mono_ms();
+	struct MHD_Response *r;
+	struct page *p;
+	enum MHD_Result ret;
 
 	(void)version;
 	(void)upload;
 	(void)con_cls;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
-		    "GET only\n", 9);
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only\n");
 	if (*upload_size)
 		return MHD_NO;		/* a GET with a body: not ours */
 	if (strcmp(url, "/") == 0)
-		return reply(c, MHD_HTTP_OK, "text/plain", index_page,
-		    sizeof(index_page) - 1);
+		return reply(c, MHD_HTTP_OK,
+		    "cgwd: the metrics are at /metrics (Prometheus text format)\n");
 	if (strcmp(url, "/metrics") != 0)
-		return reply(c, MHD_HTTP_NOT_FOUND, "text/plain", "not found\n", 10);
-	if (!m->cache || now - m->cache_at >= METRICS_CACHE_MS) {
-		size_t len;
-		char *text = metrics_render(d, &len);
-
-		if (!text)
-			return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
-			    "cannot render the metrics\n", 26);
-		free(m->cache);
-		m->cache = text;
-		m->cache_len = len;
-		m->cache_at = now;
-	}
-	m->scrapes++;
-	return reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
-	    m->cache, m->cache_len);
+		return reply(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	if (!(p = current_page(d)))
+		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "cannot render the metrics\n");
+	r = MHD_create_response_from_buffer_with_free_callback_cls(p->len,
+	    p->text, page_unref, p);
+	if (!r)
+		return MHD_NO;
+	p->refs++;			/* the response's, until it is freed */
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/plain; version=0.0.4; charset=utf-8");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 /* What is ready, without waiting.  libmicrohttpd may keep work of its
- * own for the next call (a timeout of 0): a few more rounds, the rest at
- * the next tick. */
+ * own for the next call (a timeout of 0, e.g. requests pipelined on one
+ * connection): a few more rounds, then the rest at the settle of the
+ * loop's next wake-up (metrics_settle), at the latest its tick. */
 static void
 metrics_run(struct cgwd *d)
 {
 	MHD_UNSIGNED_LONG_LONG ms;
 
-	for (int round = 0; round < 8; round++) {
+	d->metrics->again = false;
+	for (int round = 0; round < 16; round++) {
 		if (MHD_run(d->metrics->mhd) != MHD_YES) {
 			log_debug(LOG_CTL, "metrics: MHD_run failed");
 			return;
@@ -246,6 +284,14 @@ metrics_run(struct cgwd *d)
 		if (MHD_get_timeout(d->metrics->mhd, &ms) != MHD_YES || ms > 0)
 			return;
 	}
+	d->metrics->again = true;
+}
+
+void
+metrics_settle(struct cgwd *d)
+{
+	if (d->metrics && d->metrics->again)
+		metrics_run(d);
 }
 
 static void
@@ -284,9 +330,12 @@ metrics_start(struct cgwd *d)
 	int r;
 
 	d->started_at = time(NULL);
-	if (!box->metrics_listen.s_addr)
-		return 0;
-	sin.sin_addr = box->metrics_listen;
+	if (!box->metrics_port)
+		return 0;		/* off: no "metrics" line */
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (box->metrics_listen &&
+	    inet_pton(AF_INET, box->metrics_listen, &sin.sin_addr) != 1)
+		return log_errno(LOG_CTL, -EINVAL, "metrics listen %s", box->metrics_listen);
 	sin.sin_port = htons((uint16_t)box->metrics_port);
 	m = xcalloc(1, sizeof(*m));
 	m->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
@@ -296,13 +345,12 @@ metrics_start(struct cgwd *d)
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)METRICS_CONNECTIONS,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)METRICS_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 << 10),
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
 	    MHD_OPTION_END);
 	if (!m->mhd) {
 		r = errno ? -errno : -EADDRNOTAVAIL;
 		free(m);
 		return log_errno(LOG_CTL, r, "metrics: cannot listen on %s:%u",
-		    cgw_addr4_str(box->metrics_listen, a), box->metrics_port);
+		    cgw_addr4_str(sin.sin_addr, a), box->metrics_port);
 	}
 	info = MHD_get_daemon_info(m->mhd, MHD_DAEMON_INFO_EPOLL_FD);
 	m->epoll_fd = info ? info->epoll_fd : -1;
@@ -313,7 +361,7 @@ metrics_start(struct cgwd *d)
 		return log_errno(LOG_CTL, -EIO, "metrics: cannot watch the HTTP server");
 	}
 	log_info(LOG_CTL, "metrics: http://%s:%u/metrics",
-	    cgw_addr4_str(box->metrics_listen, a), box->metrics_port);
+	    cgw_addr4_str(sin.sin_addr, a), box->metrics_port);
 	return 0;
 }
 
@@ -334,8 +382,8 @@ metrics_stop(struct cgwd *d)
 		return;
 	if (m->epoll_fd >= 0)
 		loop_del_fd(d->loop, m->epoll_fd);
-	MHD_stop_daemon(m->mhd);
-	free(m->cache);
+	MHD_stop_daemon(m->mhd);	/* frees the responses: their refs */
+	page_unref(m->page);
 	free(m);
 	d->metrics = NULL;
 }

@@ -244,8 +244,11 @@ probes(FILE *out, const struct metrics_view *v)
 		}
 		cum += ty->rtt_bucket[TALLY_RTT_BUCKETS];
 		sample_u64(out, "cgw_probe_rtt_seconds_bucket", &v->t[i], "le", "+Inf", cum);
-		sample_f(out, "cgw_probe_rtt_seconds_sum", &v->t[i], NULL, NULL,
-		    ty->rtt_sum_us / 1e6);
+		/* exact: a sum of days of round trips keeps its microseconds */
+		sample_start(out, "cgw_probe_rtt_seconds_sum", &v->t[i]);
+		fprintf(out, "} %llu.%06llu\n",
+		    (unsigned long long)(ty->rtt_sum_us / 1000000),
+		    (unsigned long long)(ty->rtt_sum_us % 1000000));
 		sample_u64(out, "cgw_probe_rtt_seconds_count", &v->t[i], NULL, NULL,
 		    ty->rtt_count);
 	}
@@ -271,12 +274,12 @@ failover(FILE *out, const struct metrics_view *v)
 			    tally_failover_key((enum tally_failover)c),
 			    v->t[i].tally->failovers[c]);
 	family(out, "cgw_failover_last_detection_seconds", "gauge",
-	    "The last failover off this tunnel: from the first unanswered probe to the verdict (0 = none yet)");
+	    "The last failover off this tunnel: from the first unanswered probe to the verdict (0 also when the CHILD_SA's going told at once)");
 	for (size_t i = 0; i < v->n; i++)
 		sample_f(out, "cgw_failover_last_detection_seconds", &v->t[i], NULL,
 		    NULL, v->t[i].tally->last_detection_ms / 1000.0);
 	family(out, "cgw_failover_last_outage_seconds", "gauge",
-	    "The last failover off this tunnel: from the first unanswered probe until traffic was moved on cgw's side (bgpd has the new policy, or the routes moved) (0 = none yet)");
+	    "The last failover off this tunnel: from the first unanswered probe until traffic was moved on cgw's side (bgpd has the new policy, or the routes moved); 0 = none yet");
 	for (size_t i = 0; i < v->n; i++)
 		sample_f(out, "cgw_failover_last_outage_seconds", &v->t[i], NULL,
 		    NULL, v->t[i].tally->last_outage_ms / 1000.0);

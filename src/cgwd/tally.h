@@ -39,6 +39,9 @@ struct tunnel_tally {
 	/* IKE failures by charon's alert (enum cgw_msg_alert) */
 	uint64_t failures[CGW_ALERT_REPLACED + 1];
 	uint64_t dpd_timeouts;		/* an established IKE_SA's peer gone */
+	/* probes, counted here: the probe's own counts start again with
+	 * its socket (a new interface) */
+	uint64_t probes_sent, probes_lost;
 	uint64_t rtt_bucket[TALLY_RTT_BUCKETS + 1];	/* last: +Inf */
 	uint64_t rtt_count;
 	uint64_t rtt_sum_us;

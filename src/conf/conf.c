@@ -21,7 +21,6 @@ cgw_conf_new(void)
 	struct cgw_conf *conf = xcalloc(1, sizeof(struct cgw_conf));
 
 	conf->box.probe_interval_ms = CGW_DEF_PROBE_INTERVAL_MS;
-	conf->box.metrics_listen.s_addr = htonl(INADDR_LOOPBACK);
 	conf->box.probe_misses = CGW_DEF_PROBE_MISSES;
 	conf->box.holddown_s = CGW_DEF_HOLDDOWN_S;
 	conf->box.ecmp = 1;
@@ -58,6 +57,7 @@ cgw_conf_free(struct cgw_conf *conf)
 		conn_free(c);
 	}
 	free(conf->box.outside_interface);
+	free(conf->box.metrics_listen);
 	free(conf->box.advertise);
 	for (size_t i = 0; i < conf->n_files; i++)
 		free(conf->files[i]);

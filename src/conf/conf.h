@@ -148,9 +148,9 @@ struct cgw_box_conf {
 	unsigned int probe_misses;		/* lost in a row = tunnel dead */
 	unsigned int holddown_s;		/* healthy this long before reuse */
 	unsigned int ecmp;			/* BGP paths per prefix; 1 = no ECMP */
-	/* /metrics over HTTP: off while metrics_port is 0; loopback unless
-	 * metrics_listen says otherwise */
-	struct in_addr metrics_listen;
+	/* /metrics over HTTP: off while metrics_port is 0; on 127.0.0.1
+	 * unless metrics_listen (an IPv4 address, as written) says otherwise */
+	char *metrics_listen;
 	unsigned int metrics_port;
 };
 

@@ -125,7 +125,7 @@ static const struct setting failover_pairs[] = {
 	END
 };
 static const struct setting metrics_pairs[] = {
-	{ "listen", K_ADDR4, B(metrics_listen), NULL, NULL },
+	{ "listen", K_STRING, B(metrics_listen), NULL, NULL },
 	{ "port", K_UINT, B(metrics_port), NULL, "a TCP port" },
 	END
 };

@@ -122,9 +122,11 @@ cgw_conf_print(FILE *out, const struct cgw_conf *conf)
 		fprintf(out, "\tfailover probe-interval %u probe-misses %u hold-down %u\n",
 		    box->probe_interval_ms, box->probe_misses, box->holddown_s);
 		fprintf(out, "\tecmp %u\n", box->ecmp);
-		if (box->metrics_port)
+		if (box->metrics_listen)
 			fprintf(out, "\tmetrics listen %s port %u\n",
-			    cgw_addr4_str(box->metrics_listen, buf), box->metrics_port);
+			    box->metrics_listen, box->metrics_port);
+		else if (box->metrics_port)
+			fprintf(out, "\tmetrics port %u\n", box->metrics_port);
 		for (size_t i = 0; i < box->n_advertise; i++)
 			fprintf(out, "\tadvertise %s\n",
 			    cgw_prefix_str(&box->advertise[i], buf));

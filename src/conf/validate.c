@@ -9,6 +9,7 @@
  */
 #include "conf/conf.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,6 +373,7 @@ check_box(struct vctx *v)
 	const struct cgw_conn_conf *c;
 	size_t limit = 1000;
 	char s[CGW_ADDRSTRLEN];
+	struct in_addr a4;
 
 	if (!box->present)
 		return;
@@ -394,8 +396,12 @@ check_box(struct vctx *v)
 	if (box->metrics_port > 65535)
 		err(v, &box->where, "gateway: metrics port %u is not a TCP port (1-65535)",
 		    box->metrics_port);
-	if (!box->metrics_port && box->metrics_listen.s_addr != htonl(INADDR_LOOPBACK))
-		err(v, &box->where, "gateway: metrics listen without a port: add \"port N\" (e.g. metrics listen ADDRESS port 9560)");
+	if (box->metrics_listen && !box->metrics_port)
+		err(v, &box->where, "gateway: metrics listen without a port: add \"port N\" (e.g. metrics listen %s port 9560)",
+		    box->metrics_listen);
+	if (box->metrics_listen && inet_pton(AF_INET, box->metrics_listen, &a4) != 1)
+		err(v, &box->where, "gateway: metrics listen %s is not an IPv4 address (expected e.g. 192.0.2.1; 0.0.0.0 for every address)",
+		    box->metrics_listen);
 	if (!box->outside_interface)
 		err(v, &box->where, "gateway: outside-interface missing (the interface facing the internet, e.g. eth0)");
 	for (c = v->conf->conns; c; c = c->next)

@@ -163,7 +163,8 @@ struct cgw_msg_event {
 	char state_name[16];		/* charon's name of it, e.g. "INSTALLED" */
 	uint32_t alert;			/* enum cgw_msg_alert with CGW_EV_ALERT */
 	uint32_t initiator;		/* 1: we initiated the exchange (IKE_SA's
-					 * original initiator with ALERTs) */
+					 * original initiator with ALERTs; with
+					 * IKE_REKEY and CHILD_REKEY, the rekey's) */
 	uint32_t age_s;			/* REKEY: age of the SA replaced */
 	uint32_t rekeying;		/* ALERT: a CHILD_SA was already up
 					 * (the alert is a failed rekey) */

@@ -114,6 +114,8 @@ fi
 # without a journal stream (JOURNAL_STREAM inherited but stderr elsewhere):
 # log lines, nothing structured
 JOURNAL_STREAM=1:1 start && ok "cgwd started again" || not_ok "cgwd started again"
+# (written out at the loop's first settle or tick)
+for _ in $(seq 30); do grep -q 'event - start: cgwd started again' "$work/cgwd.log" && break; sleep 0.1; done
 grep -q 'event - start: cgwd started again' "$work/cgwd.log" && ok "an event as a log line without the journal" ||
 	not_ok "an event as a log line without the journal"
 [ "$(journalctl --no-pager CGW_EVENT=start -o cat | wc -l)" = 1 ] && ok "no structured record then" ||
@@ -137,6 +139,8 @@ except urllib.error.HTTPError as e:
 ip netns exec "$ns" python3 "$srcdir/tests/lab/scraper.py" stuck 127.0.0.1:9560 8 >"$work/stuck.out" 2>&1 &
 stuck_pid=$!
 sleep 1
+n=$(ip netns exec "$ns" ss -Htn state established '( dport = :9560 )' | wc -l)
+[ "$n" -ge 8 ] && ok "8 scrapers hold unread answers" || not_ok "stuck scrapers: $n connections"
 t0=$(date +%s%N)
 ctl show tunnels >/dev/null && ok "show tunnels beside stuck scrapers" || not_ok "show tunnels beside stuck scrapers"
 ms=$((($(date +%s%N) - t0) / 1000000))
@@ -147,13 +151,30 @@ read -r s_ok s_err _ < <(ip netns exec "$ns" python3 "$srcdir/tests/lab/scraper.
 ctl show metrics | grep -q '^cgw_tunnel_state{' && ok "show metrics" || not_ok "show metrics"
 stop
 
-# a damaged line in the history is skipped with a warning, the rest kept
-printf 'garbage\twithout\tmeaning\n' >>"$work/state/events"
+# a damaged line in the history is skipped with a warning, the rest
+# kept; a last line cut by a crash (no newline) too, and the next event
+# is not joined to it
+printf 'garbage\twithout\tmeaning\n1796357832999\t-\tstart\tcut by a cra' >>"$work/state/events"
 start && ok "cgwd started on a damaged history" || not_ok "cgwd started on a damaged history"
-grep -q 'events: 1 unreadable line skipped' "$work/cgwd.log" && ok "the damaged line is named" ||
-	not_ok "the damaged line is named"
+grep -q 'events: 2 unreadable lines skipped' "$work/cgwd.log" && ok "the damaged lines are named" ||
+	not_ok "the damaged lines are named: $(grep unreadable "$work/cgwd.log")"
 [ "$(ctl -t show events | awk -F'\t' '$3 == "start"' | wc -l)" = 3 ] && ok "the rest is kept" ||
 	not_ok "the rest is kept: $(ctl show events)"
+stop
+start && [ "$(ctl -t show events | awk -F'\t' '$3 == "start"' | wc -l)" = 4 ] &&
+	[ "$(ctl -t show events | awk -F'\t' '$3 == "stop"' | wc -l)" = 3 ] &&
+	ok "the events after a cut line survive" || { ctl show events | sed 's/^/# /'; not_ok "the events after a cut line survive"; }
+tail -c1 "$work/state/events" | od -c | grep -q '\\n' && ok "the history file ends with its line" ||
+	not_ok "the history file ends in a cut line"
+stop
+
+# without a metrics line: nothing listens, show metrics still answers
+sed -i '/metrics port/d' "$work/cgw.conf"
+start && ok "cgwd without metrics" || not_ok "cgwd without metrics"
+[ "$(ip netns exec "$ns" ss -Hltn | wc -l)" = 0 ] && ok "no listening socket" ||
+	not_ok "a listening socket without metrics: $(ip netns exec "$ns" ss -Hltn)"
+! grep -q 'metrics: http' "$work/cgwd.log.last" 2>/dev/null && ctl show metrics | grep -q '^cgw_tunnel_state{' &&
+	ok "show metrics without /metrics" || not_ok "show metrics without /metrics"
 stop
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

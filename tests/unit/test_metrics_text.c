@@ -95,6 +95,8 @@ test_series(const char *text)
 	CHECK(strstr(text, "tunnel=\"1\",outside_ip=\"203.0.113.10\",le=\"2.5\"} 2\n"));
 	CHECK(strstr(text, "tunnel=\"1\",outside_ip=\"203.0.113.10\",le=\"+Inf\"} 3\n"));
 	CHECK(strstr(text, "cgw_probe_rtt_seconds_count{vpn_id=\"vpn-0123456789abcdef0\",tunnel=\"1\",outside_ip=\"203.0.113.10\"} 3\n"));
+	/* the sum exact, to the microsecond */
+	CHECK(strstr(text, "cgw_probe_rtt_seconds_sum{vpn_id=\"vpn-0123456789abcdef0\",tunnel=\"1\",outside_ip=\"203.0.113.10\"} 9.030800\n"));
 	CHECK(strstr(text, "cgw_probe_loss_ratio{vpn_id=\"vpn-0123456789abcdef0\",tunnel=\"2\",outside_ip=\"203.0.113.20\"} 1\n"));
 	CHECK(strstr(text, "phase=\"ipsec\",initiator=\"aws\"} 3\n"));
 	CHECK(strstr(text, "tunnel=\"2\",outside_ip=\"203.0.113.20\",cause=\"probe-loss\"} 1\n"));

@@ -83,8 +83,10 @@ lab_log "cgw's outage: event ${moved_ms} ms, Prometheus ${prom_outage} s; pings 
 awk -v p="$prom_outage" -v m="$moved_ms" 'BEGIN { exit !(p > 0 && p * 1000 - m < 1 && m - p * 1000 < 1) }' ||
 	lab_fail "Prometheus's outage ${prom_outage} s is not the ${moved_ms} ms cgw measured"
 lab_timing cgw_measured_outage_s "$prom_outage"
-# the scraper that never reads held nothing up
-cgw_ctl show tunnels >/dev/null || lab_fail "show tunnels next to the stuck scraper"
+# the scrapers that never read held nothing up, and are still there
+stuck_now=$(nsx cgw ss -Htn state established "( dport = :$CGW_METRICS_PORT )" | wc -l)
+[ "$stuck_now" -ge 8 ] || lab_fail "only $stuck_now connections to /metrics: the stuck scrapers are gone ($(cat "$LAB_RUN/stuck.out"))"
+cgw_ctl show tunnels >/dev/null || lab_fail "show tunnels next to the stuck scrapers"
 
 t1=$(lab_us)
 fault_restore "$cut" || lab_fail "restore"

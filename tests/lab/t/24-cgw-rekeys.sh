@@ -77,3 +77,24 @@ for n in 1 2; do
 	[ "$(cgw_field $n 15)" = usable ] || lab_fail "tunnel $n not usable after the rekeys"
 	gw_bgp_up $n || lab_fail "BGP $n not Established after the rekeys"
 done
+# the metrics after all of it: every rekey counted, both initiators seen
+# (AWS's side and cgwctl rekey), the SAs Established again (never left at
+# Rekeying), the state 1
+lab_sleep 1
+cgw_ctl show metrics >"$LAB_RUN/metrics.txt" || lab_fail "show metrics"
+grep -E '^cgw_(rekeys_total|tunnel_(ike|ipsec)_state)\{' "$LAB_RUN/metrics.txt" | awk '$2 != 0' | sed 's/^/# /'
+for n in 1 2; do
+	v() { awk -v t="tunnel=\"$n\"" -v f="$1{" -v l="$2" 'index($0, f) == 1 && index($0, t) && index($0, l) { print $2; exit }' "$LAB_RUN/metrics.txt"; }
+	[ "$(v cgw_tunnel_ike_state 'state="Established"')" = 1 ] ||
+		lab_fail "metrics: tunnel $n IKE state after the rekeys: $(grep "^cgw_tunnel_ike_state{.*tunnel=\"$n\".*} 1" "$LAB_RUN/metrics.txt")"
+	[ "$(v cgw_tunnel_ipsec_state 'state="Established"')" = 1 ] ||
+		lab_fail "metrics: tunnel $n IPsec state after the rekeys: $(grep "^cgw_tunnel_ipsec_state{.*tunnel=\"$n\".*} 1" "$LAB_RUN/metrics.txt")"
+	ipsec=$(( $(v cgw_rekeys_total 'phase="ipsec",initiator="cgw"') + $(v cgw_rekeys_total 'phase="ipsec",initiator="aws"') ))
+	[ "$ipsec" -ge $((rounds * 6 / 10)) ] || lab_fail "metrics: only $ipsec IPsec rekeys counted on tunnel $n"
+	for p in ike ipsec; do
+		[ "$(v cgw_rekeys_total "phase=\"$p\",initiator=\"aws\"")" -ge 1 ] &&
+			[ "$(v cgw_rekeys_total "phase=\"$p\",initiator=\"cgw\"")" -ge 1 ] ||
+			lab_fail "metrics: $p rekeys of tunnel $n not counted from both sides (AWS's swanctl --rekey and cgwctl rekey)"
+	done
+	[ "$(v cgw_tunnel_state '')" = 1 ] || lab_fail "metrics: tunnel $n not UP after the rekeys"
+done
