@@ -290,22 +290,27 @@ METHOD(listener_t, child_updown, bool,
 }
 
 /**
- * Whether we started the CHILD_SA rekey being reported: the hook runs in
- * the rekeying task, which is in the IKE_SA's active queue when we are its
- * initiator (child_rekey's process_i, quick mode's), the passive one when
- * we answer AWS's.
+ * Whether we started the CHILD_SA rekey being reported.  IKEv2: answering
+ * AWS's rekey, child_rekey's build_r marks the old CHILD_SA with the new
+ * one's outbound SPI just before the hook (a collision's loser included);
+ * ours leaves it unset.  IKEv1: our quick mode rekey is in the IKE_SA's
+ * active task queue.
  */
-static bool rekey_initiated_by_us(ike_sa_t *ike_sa)
+static bool rekey_initiated_by_us(ike_sa_t *ike_sa, child_sa_t *old,
+								  child_sa_t *new)
 {
 	enumerator_t *enumerator;
 	task_t *task;
 	bool ours = FALSE;
 
+	if (ike_sa->get_version(ike_sa) == IKEV2)
+	{
+		return old->get_rekey_spi(old) != new->get_spi(new, FALSE);
+	}
 	enumerator = ike_sa->create_task_enumerator(ike_sa, TASK_QUEUE_ACTIVE);
 	while (enumerator->enumerate(enumerator, &task))
 	{
-		if (task->get_type(task) == TASK_CHILD_REKEY ||
-			task->get_type(task) == TASK_QUICK_MODE)
+		if (task->get_type(task) == TASK_QUICK_MODE)
 		{
 			ours = TRUE;
 		}
@@ -331,7 +336,7 @@ METHOD(listener_t, child_rekey, bool,
 			.age_s = t && now > t ? now - t : 0,
 			.child_id = new->get_unique_id(new),
 			.old_id = old->get_unique_id(old),
-			.initiator = rekey_initiated_by_us(ike_sa),
+			.initiator = rekey_initiated_by_us(ike_sa, old, new),
 		}, TRUE, detail);
 	return TRUE;
 }

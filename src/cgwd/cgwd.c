@@ -129,7 +129,6 @@ on_tick(void *arg)
 	tunnels_retry_refused(d);
 	clamp_retry(d);
 	frr_tick(d);
-	metrics_tick(d);
 	events_flush(d);
 	sd_notify(0, "WATCHDOG=1");
 }
@@ -139,7 +138,6 @@ on_settle(void *arg)
 {
 	health_settle(arg);
 	control_reap(arg);
-	metrics_settle(arg);
 	events_flush(arg);	/* after what the events called for */
 }
 

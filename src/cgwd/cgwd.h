@@ -5,7 +5,8 @@
  * struct tunnel per configured tunnel (runtime state: interface, IKE and
  * CHILD state as charon reports it, the last cause of failure), the
  * plugin connection and the control clients.  Everything runs in one
- * thread around one epoll loop (loop.c).
+ * thread around one epoll loop (loop.c); libmicrohttpd's thread only
+ * serves the pages of /metrics that the loop renders (metrics.c).
  */
 #ifndef CGWD_H
 #define CGWD_H
@@ -301,11 +302,10 @@ void event_note(struct cgwd *d, const struct tunnel *t, const char *event,
 int events_send(struct cgwd *d, struct msgout *q, uint32_t seq,
     const struct cgw_msg_events_req *req);
 
-/* metrics.c: /metrics over HTTP (libmicrohttpd, in the loop) */
+/* metrics.c: /metrics over HTTP (libmicrohttpd's thread serves the
+ * pages the loop renders) */
 int metrics_start(struct cgwd *d);
 void metrics_stop(struct cgwd *d);
-void metrics_tick(struct cgwd *d);
-void metrics_settle(struct cgwd *d);	/* libmicrohttpd's leftover work */
 /* The exposition text; the caller frees it.  NULL on failure. */
 char *metrics_render(struct cgwd *d, size_t *len);
 int metrics_send(struct cgwd *d, struct msgout *q, uint32_t seq);

@@ -76,38 +76,31 @@ rewrite_file(struct cgwd *d)
 	return r;
 }
 
-static void
+/* Appends one record; -errno on failure (a short write is taken back:
+ * no half line for the next one to be joined to). */
+static int
 append_file(struct cgwd *d, const struct event_rec *rec)
 {
-	char line[EVENT_LINE_MAX], *path;
+	char line[EVENT_LINE_MAX], *path = events_path(d);
 	size_t n = event_rec_line(rec, line);
+	struct stat st;
+	ssize_t w;
 	int fd, r = 0;
 
-	if (d->events_in_file >= 2 * EVENTS_KEPT) {
-		r = rewrite_file(d);
-	} else {
-		struct stat st;
-
-		path = events_path(d);
-		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-		free(path);
-		if (fd < 0 || fstat(fd, &st) < 0)
-			r = -errno;
-		else if (write(fd, line, n) != (ssize_t)n) {
-			r = -EIO;
-			/* no half line for the next one to be joined to */
-			if (ftruncate(fd, st.st_size) < 0)
-				d->events_in_file = 2 * EVENTS_KEPT;
-		}
-		if (fd >= 0)
-			close(fd);
-		if (!r)
-			d->events_in_file++;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	free(path);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		r = -errno;
+	else if ((w = write(fd, line, n)) != (ssize_t)n) {
+		r = w < 0 ? -errno : -ENOSPC;
+		if (ftruncate(fd, st.st_size) < 0)
+			d->events_in_file = 2 * EVENTS_KEPT;	/* rewrite next */
 	}
-	if (r && !d->events_write_err)
-		log_errno(LOG_MAIN, r, "event history %s/events: not kept across restarts",
-		    d->state_dir);
-	d->events_write_err = r;
+	if (fd >= 0)
+		close(fd);
+	if (!r)
+		d->events_in_file++;
+	return r;
 }
 
 /* Whether stderr is the journal (systemd's JOURNAL_STREAM names the
@@ -183,11 +176,10 @@ events_stop(struct cgwd *d)
 	event_log_free(&d->events);
 }
 
-/* One record out: the file, the journal or the log. */
+/* One record to the journal, or the log. */
 static void
-event_out(struct cgwd *d, const struct event_rec *rec)
+event_tell(struct cgwd *d, const struct event_rec *rec)
 {
-	append_file(d, rec);
 	/* journald refusing it: the event still goes out, as a log line */
 	if (!d->events_journal || sd_journal_send("MESSAGE=%s: %s: %s",
 	    rec->tunnel, rec->event, rec->cause, "PRIORITY=%d", 6,
@@ -197,11 +189,35 @@ event_out(struct cgwd *d, const struct event_rec *rec)
 		    rec->cause);
 }
 
+/* The file: the new records appended, or, once it holds twice the ring,
+ * the ring written afresh (which has the new records too: not also
+ * appended). */
 void
 events_flush(struct cgwd *d)
 {
-	for (size_t i = d->events.n - d->events_unflushed; i < d->events.n; i++)
-		event_out(d, event_log_at(&d->events, i));
+	size_t first = d->events.n - d->events_unflushed;
+	bool rewrite = d->events_in_file + d->events_unflushed >= 2 * EVENTS_KEPT;
+	int r = 0;
+
+	if (!d->events_unflushed)
+		return;
+	if (rewrite)
+		r = rewrite_file(d);
+	if (!rewrite || r < 0) {	/* a failed rewrite: append them at least */
+		r = 0;
+		for (size_t i = first; i < d->events.n; i++) {
+			int e = append_file(d, event_log_at(&d->events, i));
+
+			if (e < 0)
+				r = e;
+		}
+	}
+	if (r && !d->events_write_err)
+		log_errno(LOG_MAIN, r, "event history %s/events: not kept across restarts",
+		    d->state_dir);
+	d->events_write_err = r;
+	for (size_t i = first; i < d->events.n; i++)
+		event_tell(d, event_log_at(&d->events, i));
 	d->events_unflushed = 0;
 }
 

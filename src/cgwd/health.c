@@ -164,6 +164,7 @@ note_usable(struct cgwd *d, struct tunnel *t, const struct fo_tunnel *ft,
 		if (!bgp)
 			failover_done(d, t, "routes moved");
 	} else if (!t->usable && fo_usable(&d->fo[t->conn_idx], (int)t->conf->index - 1)) {
+		t->fail_pending = false;	/* back before bgpd confirmed */
 		event_note(d, t, "usable", "%s", ft->failed_before ?
 		    "healthy through its hold-down: in use again" : "in use");
 	}
@@ -424,9 +425,9 @@ health_frr_applied(struct cgwd *d, unsigned int gen, bool confirmed)
 		else if (t->fail_pending && t->fail_gen <= gen) {
 			/* no outage measured: nothing confirmed the move */
 			t->fail_pending = false;
-			event_note(d, t, "failover", "%s: taken out of use, but bgpd "
-			    "could not be told (no vtysh session): traffic moves "
-			    "when bgpd drops the session", tally_failover_key(t->fail_cause));
+			event_note(d, t, "failover", "%s: taken out of use; bgpd's "
+			    "vtysh session closed before it confirmed the new "
+			    "policy: no outage measured", tally_failover_key(t->fail_cause));
 		}
 		if (t->link_hold_down && t->hold_gen <= gen) {
 			t->link_hold_down = false;
