@@ -75,7 +75,7 @@ one_run() { # GATEWAY RUN
 	if [ -n "$scraped" ]; then
 		lab_wait 30 "the scrapers end" eval "! kill -0 $scraped" || lab_fail "scrapers hang"
 		read -r s_ok s_err s_max <"$LAB_RUN/parallel.out" || lab_fail "no scraper report"
-		lab_log "scrapes during the cut: $s_ok answered, $s_err failed, slowest ${s_max} ms"
+		lab_log "$1 run $2: scrapes during the cut: $s_ok answered, $s_err failed, slowest ${s_max} ms"
 		[ "${s_ok:-0}" -gt 0 ] || lab_fail "no scrape answered"
 	fi
 	# cgw's own account of it: detection and the move on its side (its

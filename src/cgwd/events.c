@@ -2,15 +2,15 @@
  * DOC: the event history, kept and told
  *
  * Each event goes three ways: into the ring (event_log.h) that cgwctl
- * show events and the metrics read, appended as one line to
- * <statedir>/events (so a restarted or reloaded cgwd still has what
- * happened before), and to the journal with structured fields
- * (CGW_TUNNEL, CGW_EVENT, CGW_CAUSE: journalctl CGW_TUNNEL=vpn-...-1)
- * when stderr is the journal (the log lines go there too: one record
- * each, not both), else as a log line.  The file is rewritten
- * from the ring when it holds twice the ring's records, so it stays
- * bounded.  A failure to write it is logged once, and show events says
- * so; the ring goes on.
+ * show events reads, at once; then, at the settle, after what it records
+ * was acted on, appended as one line to <statedir>/events (so a restarted
+ * or reloaded cgwd still has what happened before) and to the journal
+ * with structured fields (CGW_TUNNEL, CGW_EVENT, CGW_CAUSE: journalctl
+ * CGW_TUNNEL=vpn-...-1) when stderr is the journal (not also as a log
+ * line there: one record each), else as a log line.  The file is
+ * rewritten from the ring when it holds twice the ring's records, so it
+ * stays bounded.  A failure to write it is logged once, and show events
+ * says so; the ring goes on.
  */
 #include "cgwd/cgwd.h"
 

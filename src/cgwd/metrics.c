@@ -10,10 +10,10 @@
  * from the state as it is, when the thread asks for it (an eventfd) and
  * the page it has is older than METRICS_CACHE_MS; the thread serves the
  * newest page it was handed, shared by reference among the responses.
- * Measured in the lab VM (bench/failover): run inside the loop, serving
- * 100 scrapes a second cost the failover 190 ms (the loop was busy with
- * HTTP while bgpd's answer waited); the same scrapers against a stand-in
- * server cost nothing.  A scraper that connects and never reads holds a
+ * So no HTTP work (parsing, a flood of connections, a client that never
+ * reads) ever takes the time of the loop that runs the probes and the
+ * failover: the loop renders at most once per METRICS_CACHE_MS, however
+ * many scrape.  A scraper that connects and never reads holds a
  * connection slot until its timeout; connections are bounded; all
  * METRICS_CONNECTIONS slots can be taken by one client that trickles its
  * request: /metrics is then unavailable, nothing else is.  Off unless
@@ -67,6 +67,7 @@ struct metrics_http {
 	uint64_t page_at;		/* when the loop rendered it */
 	unsigned int page_gen;
 	bool asked;			/* an ask is on its way to the loop */
+	bool stopping;			/* the loop answers no more asks */
 };
 
 static void
@@ -275,7 +276,7 @@ take_page(struct metrics_http *m)
 			m->asked = true;
 		ts.tv_sec = (time_t)(until / 1000);
 		ts.tv_nsec = (long)(until % 1000) * 1000000;
-		while (m->page_gen == gen &&
+		while (m->page_gen == gen && !m->stopping &&
 		    pthread_cond_timedwait(&m->fresh, &m->lock, &ts) == 0)
 			;
 	}
@@ -397,6 +398,12 @@ metrics_stop(struct cgwd *d)
 
 	if (!m)
 		return;
+	/* a scrape waiting for the loop's page gets the one there is now:
+	 * no reload waits on a scraper */
+	pthread_mutex_lock(&m->lock);
+	m->stopping = true;
+	pthread_cond_broadcast(&m->fresh);
+	pthread_mutex_unlock(&m->lock);
 	if (m->mhd)
 		MHD_stop_daemon(m->mhd);	/* joins its thread, frees the
 						 * responses: their refs */
