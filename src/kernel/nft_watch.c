@@ -131,10 +131,16 @@ nft_watch_feed(struct nft_watch_state *s, const void *buf, size_t len,
 		const struct nlmsghdr *nlh = (const void *)p;
 		size_t step;
 
-		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len)
+		/* libmnl walks attributes up to the aligned end of the
+		 * message: an unaligned length at the end of the buffer
+		 * would let it read past it (found by fuzzing).  The
+		 * kernel pads every message it sends.  Aligned in size_t:
+		 * NLMSG_ALIGN wraps a 32-bit length near 4 GiB to 0. */
+		step = ((size_t)nlh->nlmsg_len + NLMSG_ALIGNTO - 1) &
+		    ~(size_t)(NLMSG_ALIGNTO - 1);
+		if (nlh->nlmsg_len < sizeof(*nlh) || step > len)
 			return;
 		on_msg(nlh, &f);
-		step = NLMSG_ALIGN(nlh->nlmsg_len);
 		if (step >= len)
 			return;
 		p += step;
