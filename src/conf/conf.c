@@ -7,6 +7,7 @@
  */
 #include "conf/conf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,12 @@ cgw_conf_free(struct cgw_conf *conf)
 	free(conf->box.outside_interface);
 	free(conf->box.metrics_listen);
 	free(conf->box.advertise);
+	free(conf->dns.listen);
+	free(conf->dns.endpoints);
+	free(conf->dns.allow);
+	for (size_t i = 0; i < conf->dns.n_zones; i++)
+		free(conf->dns.zones[i]);
+	free(conf->dns.zones);
 	for (size_t i = 0; i < conf->n_files; i++)
 		free(conf->files[i]);
 	free(conf->files);
@@ -192,6 +199,65 @@ int
 cgw_box_add_advertise(struct cgw_box_conf *box, const struct cgw_prefix *p)
 {
 	return add_prefix(&box->advertise, &box->n_advertise, p);
+}
+
+int
+cgw_dns_add_addr(struct in_addr **arr, size_t *n, struct in_addr a)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*arr)[i].s_addr == a.s_addr)
+			return -EEXIST;
+	*arr = xreallocarray(*arr, *n + 1, sizeof(**arr));
+	(*arr)[(*n)++] = a;
+	return 0;
+}
+
+int
+cgw_dns_add_allow(struct cgw_dns_conf *dns, const struct cgw_prefix *p)
+{
+	return add_prefix(&dns->allow, &dns->n_allow, p);
+}
+
+/* RFC 1035 names as resolvers accept them: labels of 1-63 letters, digits,
+ * hyphens (and underscores, as in _msdcs zones), at most 253 in all. */
+int
+cgw_dns_add_zone(struct cgw_dns_conf *dns, const char *zone)
+{
+	char name[CGW_DNS_NAME_MAX];
+	size_t len = strlen(zone), label = 0;
+
+	if (strcmp(zone, ".") == 0)
+		strcpy(name, ".");	/* the root: every name */
+	else {
+		if (len && zone[len - 1] == '.')
+			len--;
+		if (len == 0 || len >= sizeof(name))
+			return -EINVAL;
+		for (size_t i = 0; i < len; i++) {
+			unsigned char ch = (unsigned char)zone[i];
+
+			if (ch == '.') {
+				if (label == 0)
+					return -EINVAL;
+				label = 0;
+			} else if (isalnum(ch) || ch == '-' || ch == '_') {
+				if (++label > 63)
+					return -EINVAL;
+			} else
+				return -EINVAL;
+			name[i] = (char)tolower(ch);
+		}
+		if (label == 0)
+			return -EINVAL;
+		name[len] = '\0';
+	}
+	for (size_t i = 0; i < dns->n_zones; i++)
+		if (strcmp(dns->zones[i], name) == 0)
+			return -EEXIST;
+	dns->zones = xreallocarray(dns->zones, dns->n_zones + 1,
+	    sizeof(*dns->zones));
+	dns->zones[dns->n_zones++] = xstrdup(name);
+	return 0;
 }
 
 /* Name tables: the first spelling is canonical; the others are what AWS's

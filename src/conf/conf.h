@@ -154,8 +154,28 @@ struct cgw_box_conf {
 	unsigned int metrics_port;
 };
 
+/* Names over the VPN (docs/dns.md): a local unbound forwards these zones to
+ * a Route 53 Resolver inbound endpoint in the VPC, its queries leaving from
+ * an on-prem address AWS routes back over the tunnels. */
+#define CGW_DNS_ENDPOINTS_MAX 6	/* AWS: an inbound endpoint has 2-6 addresses */
+#define CGW_DNS_NAME_MAX 254	/* a domain name in text, with its NUL */
+struct cgw_dns_conf {
+	struct cgw_where where;
+	bool present;				/* a "dns" block was seen */
+	struct in_addr *listen;			/* unbound's addresses on the LAN */
+	size_t n_listen;			/* 0 = the source address */
+	struct in_addr source;			/* queries to AWS leave from it */
+	struct in_addr *endpoints;		/* the inbound endpoint's addresses */
+	size_t n_endpoints;
+	char **zones;				/* lower case, no final dot */
+	size_t n_zones;
+	struct cgw_prefix *allow;		/* who may ask; 0 = the advertised */
+	size_t n_allow;
+};
+
 struct cgw_conf {
 	struct cgw_box_conf box;
+	struct cgw_dns_conf dns;
 	struct cgw_conn_conf *conns;		/* in file order */
 	char **files;				/* every file read, for cgw_where */
 	size_t n_files;
@@ -180,6 +200,13 @@ void cgw_conn_derive(const struct cgw_conf *conf, struct cgw_conn_conf *conn);
 int cgw_conn_add_static_route(struct cgw_conn_conf *conn,
     const struct cgw_prefix *p);
 int cgw_box_add_advertise(struct cgw_box_conf *box, const struct cgw_prefix *p);
+/* -EEXIST when already listed. */
+int cgw_dns_add_addr(struct in_addr **arr, size_t *n, struct in_addr a);
+int cgw_dns_add_allow(struct cgw_dns_conf *dns, const struct cgw_prefix *p);
+/* A zone as written ("Corp.Example." or "corp.example") in canonical form
+ * (lower case, no final dot; "." stays "."): 0, -EINVAL when it is not a
+ * domain name, -EEXIST when already listed. */
+int cgw_dns_add_zone(struct cgw_dns_conf *dns, const char *zone);
 
 /* Names <-> enums, shared by the parser, the printer and the importers. */
 const char *cgw_encr_name(enum cgw_encr e);

@@ -598,6 +598,95 @@ parse_gateway(struct parser *ps, const struct cgw_stmt *s)
 	}
 }
 
+/* dns { listen A; source A; endpoint A; zone NAME; allow PREFIX } */
+static void
+parse_dns_addr(struct parser *ps, const struct cgw_stmt *c,
+    struct in_addr **arr, size_t *n)
+{
+	struct in_addr a;
+
+	if (c->is_block || c->n_words != 2) {
+		cgw_diag_add(ps->diag, ps->file, c->line,
+		    "%s takes exactly one IPv4 address", c->words[0]);
+		return;
+	}
+	if (cgw_addr4_parse(c->words[1], &a) < 0)
+		cgw_diag_add(ps->diag, ps->file, c->line,
+		    "%s: \"%s\" is not an IPv4 address (expected e.g. 10.2.0.53)",
+		    c->words[0], c->words[1]);
+	else if (cgw_dns_add_addr(arr, n, a) < 0)
+		cgw_diag_add(ps->diag, ps->file, c->line,
+		    "%s %s is listed twice", c->words[0], c->words[1]);
+}
+
+static void
+parse_dns(struct parser *ps, const struct cgw_stmt *s)
+{
+	struct cgw_dns_conf *dns = &ps->conf->dns;
+	int source_line = 0;
+
+	if (!s->is_block || s->n_words != 1) {
+		cgw_diag_add(ps->diag, ps->file, s->line, "expected dns { ... }");
+		return;
+	}
+	if (dns->present) {
+		cgw_diag_add(ps->diag, ps->file, s->line,
+		    "dns is defined twice (first at %s:%d)", dns->where.file,
+		    dns->where.line);
+		return;
+	}
+	dns->present = true;
+	dns->where = (struct cgw_where){ ps->file, s->line };
+	for (const struct cgw_stmt *c = s->children; c; c = c->next) {
+		const char *kw = c->words[0];
+		struct cgw_prefix p;
+		size_t one = 0;
+		int r;
+
+		if (strcmp(kw, "listen") == 0)
+			parse_dns_addr(ps, c, &dns->listen, &dns->n_listen);
+		else if (strcmp(kw, "endpoint") == 0)
+			parse_dns_addr(ps, c, &dns->endpoints, &dns->n_endpoints);
+		else if (strcmp(kw, "source") == 0) {
+			struct in_addr *a = NULL;
+
+			if (source_line) {
+				cgw_diag_add(ps->diag, ps->file, c->line,
+				    "source is set twice (first at line %d): remove one",
+				    source_line);
+				continue;
+			}
+			source_line = c->line;
+			parse_dns_addr(ps, c, &a, &one);
+			if (one)
+				dns->source = a[0];
+			free(a);
+		} else if (strcmp(kw, "zone") == 0) {
+			if (c->is_block || c->n_words != 2) {
+				cgw_diag_add(ps->diag, ps->file, c->line,
+				    "zone takes exactly one domain name");
+				continue;
+			}
+			r = cgw_dns_add_zone(dns, c->words[1]);
+			if (r == -EEXIST)
+				cgw_diag_add(ps->diag, ps->file, c->line,
+				    "zone %s is listed twice", c->words[1]);
+			else if (r < 0)
+				cgw_diag_add(ps->diag, ps->file, c->line,
+				    "zone: \"%s\" is not a domain name (expected labels of letters, digits and hyphens, e.g. corp.example or us-east-1.amazonaws.com)",
+				    c->words[1]);
+		} else if (strcmp(kw, "allow") == 0) {
+			parse_prefix_stmt(ps, c, &p);
+			if (p.family && cgw_dns_add_allow(dns, &p) < 0)
+				cgw_diag_add(ps->diag, ps->file, c->line,
+				    "allow %s is listed twice", c->words[1]);
+		} else
+			cgw_diag_add(ps->diag, ps->file, c->line,
+			    "unknown setting \"%s\" in the dns block (expected one of: listen, source, endpoint, zone, allow)",
+			    kw);
+	}
+}
+
 static void parse_path(struct parser *ps, const char *path, int line);
 
 static void
@@ -651,11 +740,13 @@ parse_tree(struct parser *ps, const struct cgw_stmt *tree, int follow)
 			parse_gateway(ps, s);
 		else if (strcmp(s->words[0], "connection") == 0)
 			parse_connection(ps, s);
+		else if (strcmp(s->words[0], "dns") == 0)
+			parse_dns(ps, s);
 		else if (strcmp(s->words[0], "include") == 0)
 			parse_include(ps, s, follow);
 		else
 			cgw_diag_add(ps->diag, ps->file, s->line,
-			    "unknown statement \"%s\" (expected gateway, connection or include)",
+			    "unknown statement \"%s\" (expected gateway, connection, dns or include)",
 			    s->words[0]);
 	}
 }

@@ -133,6 +133,24 @@ cgw_conf_print(FILE *out, const struct cgw_conf *conf)
 		fputs("}\n", out);
 		sep = "\n";
 	}
+	if (conf->dns.present) {
+		const struct cgw_dns_conf *dns = &conf->dns;
+
+		fputs(sep, out);
+		fputs("dns {\n", out);
+		for (size_t i = 0; i < dns->n_listen; i++)
+			print_addr(out, "\t", "listen", dns->listen[i]);
+		print_addr(out, "\t", "source", dns->source);
+		for (size_t i = 0; i < dns->n_endpoints; i++)
+			print_addr(out, "\t", "endpoint", dns->endpoints[i]);
+		for (size_t i = 0; i < dns->n_zones; i++)
+			fprintf(out, "\tzone %s\n", dns->zones[i]);
+		for (size_t i = 0; i < dns->n_allow; i++)
+			fprintf(out, "\tallow %s\n",
+			    cgw_prefix_str(&dns->allow[i], buf));
+		fputs("}\n", out);
+		sep = "\n";
+	}
 	/* Included files are expanded: the canonical form is one file. */
 	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next) {
 		fputs(sep, out);

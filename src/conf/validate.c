@@ -420,6 +420,83 @@ check_box(struct vctx *v)
 					    cgw_prefix_str(&box->advertise[i], s), c->id);
 }
 
+static bool
+addr_in(const struct cgw_prefix *list, size_t n, struct in_addr a)
+{
+	struct cgw_prefix host = { .family = AF_INET, .addr.v4 = a, .len = 32 };
+
+	for (size_t i = 0; i < n; i++)
+		if (cgw_prefix_overlap(&list[i], &host))
+			return true;
+	return false;
+}
+
+static bool
+link_local(struct in_addr a)
+{
+	return (cgw_addr4_host(a) >> 16) == 0xa9fe;	/* 169.254/16 */
+}
+
+/* The dns block: unbound's queries must leave from an address AWS routes
+ * back over the tunnels (one of the advertised prefixes) to addresses on
+ * the VPC's side of them. */
+static void
+check_dns(struct vctx *v)
+{
+	const struct cgw_dns_conf *dns = &v->conf->dns;
+	const struct cgw_box_conf *box = &v->conf->box;
+	const struct cgw_conn_conf *c;
+	bool all_static = v->conf->conns != NULL;
+	char s[CGW_ADDRSTRLEN];
+
+	if (!dns->present)
+		return;
+	if (!box->present) {
+		err(v, &dns->where, "dns: needs the gateway block (its advertised prefixes hold the source address)");
+		return;
+	}
+	if (dns->n_endpoints == 0)
+		err(v, &dns->where, "dns: no endpoint: add the IP addresses of the Route 53 Resolver inbound endpoint (endpoint 10.2.0.53, one line each)");
+	else if (dns->n_endpoints > CGW_DNS_ENDPOINTS_MAX)
+		err(v, &dns->where, "dns: %zu endpoints: an inbound endpoint has at most %d addresses",
+		    dns->n_endpoints, CGW_DNS_ENDPOINTS_MAX);
+	if (dns->n_zones == 0)
+		err(v, &dns->where, "dns: no zone: add the zones to resolve in the VPC (zone corp.example, one line each)");
+	if (!cgw_addr4_is_set(dns->source))
+		err(v, &dns->where, "dns: source missing: the on-prem address unbound's queries leave from (one of the advertised prefixes, e.g. the box's LAN address)");
+	else if (!addr_in(box->advertise, box->n_advertise, dns->source))
+		err(v, &dns->where, "dns: source %s is in none of the advertised prefixes: AWS has no route back to it over the tunnels (use an address of the box in an advertised prefix)",
+		    cgw_addr4_str(dns->source, s));
+	for (c = v->conf->conns; c; c = c->next)
+		all_static &= c->routing == CGW_ROUTING_STATIC;
+	for (size_t i = 0; i < dns->n_endpoints; i++) {
+		struct in_addr e = dns->endpoints[i];
+		bool routed = false;
+
+		cgw_addr4_str(e, s);
+		if (link_local(e) || addr_in(box->advertise, box->n_advertise, e)) {
+			err(v, &dns->where, "dns: endpoint %s is not in the VPC (it is %s): use the inbound endpoint's IP addresses",
+			    s, link_local(e) ? "a tunnel inside address" : "in an advertised on-prem prefix");
+			continue;
+		}
+		/* BGP learns the VPC's prefixes at run time; static
+		 * connections say them here. */
+		for (c = v->conf->conns; c; c = c->next)
+			routed |= addr_in(c->static_routes, c->n_static_routes, e);
+		if (all_static && !routed)
+			err(v, &dns->where, "dns: endpoint %s is in no connection's static-route: its queries would not go through the tunnels",
+			    s);
+	}
+	for (size_t i = 0; i < dns->n_listen; i++)
+		if (link_local(dns->listen[i]))
+			err(v, &dns->where, "dns: listen %s is a link-local address: listen on the box's LAN address",
+			    cgw_addr4_str(dns->listen[i], s));
+	for (size_t i = 0; i < dns->n_allow; i++)
+		if (dns->allow[i].len == 0)
+			err(v, &dns->where, "dns: allow %s lets anyone use the resolver: name the on-prem prefixes",
+			    cgw_prefix_str(&dns->allow[i], s));
+}
+
 /* cgw runs one BGP instance in bgpd, so one local ASN for every BGP
  * connection: with two, bgpd would speak one of them to every AWS
  * session, and the other connection's would stay down (Bad Peer AS). */
@@ -456,4 +533,5 @@ cgw_conf_validate(struct cgw_conf *conf, struct cgw_diag *diag)
 		check_conn(&v, c);
 	check_unique(&v);
 	check_one_asn(&v);
+	check_dns(&v);
 }
