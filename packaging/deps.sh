@@ -14,6 +14,8 @@
 # packages is missing here.
 set -eu
 
+# unbound and ldnsutils (drill): the dns block is tested against Debian's
+# real resolver in make check and in the lab; libldns builds cgwd's probes.
 # prometheus: promtool checks the metrics and the alert rules in make check,
 # and the lab scrapes cgwd with the real server.
 # strongswan-swanctl and libcharon-extra-plugins (kernel-libipsec: the
@@ -24,7 +26,8 @@ BUILD="autoconf automake libtool pkgconf make gcc clang libclang-rt-14-dev
        prometheus mandoc python3
        dpkg-dev debhelper strongswan-charon libnftables-dev
        strongswan-libcharon libstrongswan strongswan-swanctl
-       libcharon-extra-plugins iproute2 dpkg systemd util-linux"
+       libcharon-extra-plugins iproute2 dpkg systemd util-linux
+       libldns-dev unbound ldnsutils nftables"
 LAB="qemu-system-x86 linux-image-amd64 busybox-static cpio kmod
      strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
      frr iproute2 nftables iputils-ping procps tcpdump util-linux coreutils"

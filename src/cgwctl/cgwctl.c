@@ -31,6 +31,8 @@ static const struct command commands[] = {
 	    "show metrics                       what /metrics serves (Prometheus format)" },
 	{ { "show", "events" }, cmd_show_events, 0,
 	    "show events [--since WHEN] [-n N]  what happened, oldest first" },
+	{ { "show", "dns" }, cmd_show_dns, 0,
+	    "show dns                           the VPC's resolver: endpoints, unbound" },
 	{ { "diagnose", NULL }, cmd_diagnose, 0,
 	    "diagnose [TUNNEL]                  name what is wrong, and the fix" },
 	{ { "reset", NULL }, cmd_reset, 0,

@@ -34,6 +34,8 @@ int cmd_diagnose(const struct cgwctl_opts *opts, int argc, char **argv);
 /* cgwctl show metrics, show events [--since WHEN] [-n COUNT] */
 int cmd_show_metrics(const struct cgwctl_opts *opts, int argc, char **argv);
 int cmd_show_events(const struct cgwctl_opts *opts, int argc, char **argv);
+/* cgwctl show dns */
+int cmd_show_dns(const struct cgwctl_opts *opts, int argc, char **argv);
 /* cgwctl reload */
 int cmd_reload(const struct cgwctl_opts *opts, int argc, char **argv);
 int cmd_confirm(const struct cgwctl_opts *opts, int argc, char **argv);

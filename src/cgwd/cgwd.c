@@ -19,6 +19,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "cgwd/cgwd.h"
+#include "cgwd/dns.h"
 #include "cgwd/loop.h"
 #include "conf/conf.h"
 #include "lib/log.h"
@@ -32,7 +33,7 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: cgwd [-dnv] [-B vtydir|none] [-c charon|none] [-f file] [-P plugin.so] [-r rundir] [-S statedir]\n"
+	fprintf(stderr, "usage: cgwd [-dnv] [-B vtydir|none] [-c charon|none] [-f file] [-P plugin.so] [-r rundir] [-S statedir] [-U unbound.conf]\n"
 	    "  -f file    configuration (default " DEFAULT_CONF ")\n"
 	    "  -n         check the configuration and exit\n"
 	    "  -v         with -n: print the canonical configuration\n"
@@ -42,6 +43,9 @@ usage(void)
 	    "             goes back to (default " DEFAULT_STATEDIR ")\n"
 	    "  -c path    the charon to start, or none to use one started elsewhere\n"
 	    "             (default " DEFAULT_CHARON ")\n"
+	    "  -U file    the unbound.conf unbound-control uses; with a dns block cgw's\n"
+	    "             part goes in unbound.conf.d/cgw.conf beside it\n"
+	    "             (default /etc/unbound/unbound.conf)\n"
 	    "  -B dir     FRR's vty socket directory (a private FRR; default FRR's own),\n"
 	    "             or none: cgwd does not drive BGP\n"
 	    "  -P path    preload this cgw plugin into charon (tests; installed\n"
@@ -99,6 +103,7 @@ on_signal(void *arg, int signo)
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			charon_proc_reaped(d, pid, status);
 			frr_reaped(d, pid, status);
+			dns_reaped(d, pid, status);
 		}
 		break;
 	case SIGHUP: {
@@ -128,6 +133,7 @@ on_tick(void *arg)
 	charon_keep_up(d);
 	tunnels_retry_refused(d);
 	clamp_retry(d);
+	dns_tick(d);
 	frr_tick(d);
 	events_flush(d);
 	sd_notify(0, "WATCHDOG=1");
@@ -184,6 +190,7 @@ run(struct cgwd *d)
 		fatalx("cannot start the probes");
 	health_restore_verdicts(d);
 	frr_start(d);
+	dns_start(d);
 	if (charon_listen(d) < 0 || control_listen(d) < 0)
 		fatalx("cannot listen in %s", d->run_dir);
 	/* cgw works without it: refused, it is logged and show events says */
@@ -208,6 +215,7 @@ run(struct cgwd *d)
 	sd_notify(0, "STOPPING=1");
 	event_note(d, NULL, "stop", "cgwd exits (charon and the tunnels stay up)");
 	frr_stop(d);
+	dns_stop(d);
 	control_close_all(d);
 	health_stop(d);
 	events_stop(d);
@@ -226,10 +234,11 @@ main(int argc, char **argv)
 {
 	struct cgwd d = { .conf_path = DEFAULT_CONF, .run_dir = DEFAULT_RUNDIR,
 	    .state_dir = DEFAULT_STATEDIR,
-	    .charon_path = DEFAULT_CHARON, .plugin_fd = -1, .argv = argv };
+	    .charon_path = DEFAULT_CHARON, .plugin_fd = -1,
+	    .unbound_conf = "/etc/unbound/unbound.conf", .argv = argv };
 	int ch, noaction = 0, verbose = 0;
 
-	while ((ch = getopt(argc, argv, "B:c:df:nP:r:S:v")) != -1) {
+	while ((ch = getopt(argc, argv, "B:c:df:nP:r:S:U:v")) != -1) {
 		switch (ch) {
 		case 'B':
 			d.frr_vty_socket = strcmp(optarg, "none") ? optarg : NULL;
@@ -255,6 +264,9 @@ main(int argc, char **argv)
 			break;
 		case 'S':
 			d.state_dir = optarg;
+			break;
+		case 'U':
+			d.unbound_conf = optarg;
 			break;
 		case 'v':
 			verbose++;

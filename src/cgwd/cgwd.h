@@ -123,6 +123,7 @@ struct tunnel {
 };
 
 struct metrics_http;
+struct dns_state;
 
 struct ctl_client;
 
@@ -204,6 +205,10 @@ struct cgwd {
 	int events_write_err;		/* the last write's -errno, 0 = kept */
 	bool events_journal;		/* stderr is the journal: structured */
 	size_t events_unflushed;	/* the newest records, not yet out */
+	/* dns.c: unbound and the inbound endpoint's health */
+	struct dns_state *dns;
+	const char *unbound_conf;	/* unbound-control -c; cgw's file
+					 * goes in unbound.conf.d/ beside it */
 	/* metrics.c */
 	struct metrics_http *metrics;
 	time_t started_at;

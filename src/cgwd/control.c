@@ -9,6 +9,7 @@
  * stream one record per tunnel (or finding) and END.
  */
 #include "cgwd/cgwd.h"
+#include "cgwd/dns.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -224,7 +225,8 @@ readonly_ok(uint32_t type)
 {
 	return type == CGW_MSG_SHOW_TUNNELS || type == CGW_MSG_SHOW_BGP ||
 	    type == CGW_MSG_SHOW_ROUTES || type == CGW_MSG_DIAGNOSE ||
-	    type == CGW_MSG_SHOW_METRICS || type == CGW_MSG_SHOW_EVENTS;
+	    type == CGW_MSG_SHOW_METRICS || type == CGW_MSG_SHOW_EVENTS ||
+	    type == CGW_MSG_SHOW_DNS;
 }
 
 static int
@@ -309,6 +311,12 @@ dispatch_control(struct cgwd *d, struct ctl_client *c,
 		if (h->len != 0)
 			return -EBADMSG;
 		if (metrics_send(d, &c->out, h->seq) < 0)
+			client_overflow(c);
+		return 0;
+	case CGW_MSG_SHOW_DNS:
+		if (h->len != 0)
+			return -EBADMSG;
+		if (dns_status_send(d, &c->out, h->seq) < 0)
 			client_overflow(c);
 		return 0;
 	case CGW_MSG_SHOW_EVENTS: {

@@ -65,6 +65,9 @@ enum cgw_msg_type {
 	CGW_MSG_TEXT,			/* struct cgw_msg_text */
 	CGW_MSG_SHOW_EVENTS,		/* struct cgw_msg_events_req; EVENT_REC... END */
 	CGW_MSG_EVENT_REC,		/* struct cgw_msg_event_rec */
+	/* cgwctl <-> cgwd, added later in version 3 (numbers never move) */
+	CGW_MSG_SHOW_DNS,		/* empty; DNS_STATUS... END */
+	CGW_MSG_DNS_STATUS,		/* struct cgw_msg_dns_status */
 	CGW_MSG_TYPE_MAX
 };
 
@@ -290,6 +293,21 @@ struct cgw_msg_text {
 	uint32_t len;			/* bytes of text used */
 	uint32_t pad;
 	char text[3840];
+};
+
+/* show dns: one record per inbound endpoint address, then one for unbound */
+enum cgw_dns_kind { CGW_DNS_ENDPOINT, CGW_DNS_UNBOUND };
+struct cgw_msg_dns_status {
+	uint32_t kind;			/* enum cgw_dns_kind */
+	uint32_t up;			/* answers / runs with cgw's part in force */
+	uint32_t judged;		/* endpoint: answered or missed enough */
+	uint32_t forwarded;		/* endpoint: in unbound's forward list */
+	uint32_t rtt_us;		/* endpoint: the last answer's round trip */
+	uint32_t pad;
+	uint64_t sent, answered;	/* endpoint: probes */
+	uint64_t since_ms;		/* unix ms of the last change */
+	char addr[16];
+	char detail[CGW_TEXT_MAX];	/* why not up, "" when up */
 };
 
 /* show events: the newest max (0 = all) since since_ms. */

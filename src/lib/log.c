@@ -11,7 +11,7 @@
 
 static const char *const sub_names[] = {
 	[LOG_CFG] = "cfg", [LOG_KNL] = "knl", [LOG_IKE] = "ike",
-	[LOG_BGP] = "bgp", [LOG_HM] = "hm", [LOG_CTL] = "ctl",
+	[LOG_BGP] = "bgp", [LOG_HM] = "hm", [LOG_CTL] = "ctl", [LOG_DNS] = "dns",
 	[LOG_MAIN] = "main",
 };
 

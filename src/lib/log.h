@@ -11,7 +11,7 @@
 
 #include <stdarg.h>
 
-enum log_sub { LOG_CFG, LOG_KNL, LOG_IKE, LOG_BGP, LOG_HM, LOG_CTL, LOG_MAIN };
+enum log_sub { LOG_CFG, LOG_KNL, LOG_IKE, LOG_BGP, LOG_HM, LOG_CTL, LOG_DNS, LOG_MAIN };
 
 void log_init(const char *progname, int debug, int use_syslog);
 void log_warn(enum log_sub s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,0 +1,760 @@
+/*
+ * DOC: names over the VPN, at run time (see dns.h)
+ *
+ * One way: the probes' answers and unbound-control's results are
+ * recorded as they come; dns_tick() acts on all of it once a second
+ * (send the next probes, judge, queue what unbound must be told).
+ * unbound-control runs as a child whose output is read by the loop; the
+ * next command waits for its exit.  Every refusal of unbound's is logged,
+ * kept for show dns and the history, and retried.
+ */
+#include "cgwd/cgwd.h"
+#include "cgwd/dns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgwd/dns_wire.h"
+#include "cgwd/loop.h"
+#include "cgwd/unbound_conf.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+
+#define CMD_QUEUE 16
+#define CMD_OUT_MAX 2048
+
+enum cmd_kind { CMD_RELOAD, CMD_FORWARD, CMD_LIST };
+
+struct dns_cmd {
+	enum cmd_kind kind;
+	char *args;			/* after unbound-control -c CONF */
+};
+
+struct dns_state {
+	struct dns_endpoint *ep;	/* the endpoints, then unbound's own */
+	size_t n_ep, n_all;
+	struct in_addr source;
+	char *include_path;		/* unbound.conf.d/cgw.conf */
+	bool have_conf;			/* a dns block is in force */
+	/* unbound-control */
+	struct dns_cmd queue[CMD_QUEUE];
+	size_t n_queue;
+	pid_t pid;			/* the run in progress, 0 = none */
+	int out_fd;
+	char out[CMD_OUT_MAX];
+	size_t out_len;
+	time_t started;
+	struct dns_cmd running;
+	bool forwards_due;		/* the live set changed: tell unbound */
+	bool reload_due;		/* the file changed (or a reload failed) */
+	time_t retry_at;		/* after a refusal */
+	time_t verify_at;		/* next list_forwards */
+	bool cmd_failed;		/* unbound-control's last run */
+	char cmd_detail[CGW_TEXT_MAX];	/* ...and what it said */
+	bool unbound_ok;		/* commands and listening addresses */
+	bool unbound_known;
+	uint64_t unbound_since_us;
+	char unbound_detail[CGW_TEXT_MAX];
+};
+
+static uint64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* CLOCK_MONOTONIC microseconds as unix milliseconds, for show dns. */
+static uint64_t
+unix_ms_of(uint64_t us)
+{
+	struct timespec rt;
+	uint64_t now = mono_us();
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	return ((uint64_t)rt.tv_sec * 1000000 + (uint64_t)rt.tv_nsec / 1000 -
+	    (now - us)) / 1000;
+}
+
+/* unbound.conf.d/cgw.conf beside the unbound.conf cgwd was pointed at. */
+static char *
+include_path_of(const char *unbound_conf)
+{
+	const char *slash = strrchr(unbound_conf, '/');
+
+	if (!slash)
+		return xstrdup("unbound.conf.d/cgw.conf");
+	return xasprintf("%.*s/unbound.conf.d/cgw.conf",
+	    (int)(slash - unbound_conf), unbound_conf);
+}
+
+static void
+unbound_state(struct cgwd *d, bool ok, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+unbound_state(struct cgwd *d, bool ok, const char *fmt, ...)
+{
+	struct dns_state *s = d->dns;
+	char detail[CGW_TEXT_MAX] = "";
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(detail, sizeof(detail), fmt, ap);
+		va_end(ap);
+	}
+	if (s->unbound_known && s->unbound_ok == ok &&
+	    strcmp(s->unbound_detail, detail) == 0)
+		return;
+	if (ok)
+		event_note(d, NULL, "dns", "unbound: cgw's zones in force");
+	else {
+		log_warn(LOG_DNS, "unbound: %s", detail);
+		event_note(d, NULL, "dns", "unbound: %s", detail);
+	}
+	s->unbound_known = true;
+	s->unbound_ok = ok;
+	s->unbound_since_us = mono_us();
+	snprintf(s->unbound_detail, sizeof(s->unbound_detail), "%s", detail);
+}
+
+/* unbound's state from its listening addresses' answers and its last
+ * command's result: a command's refusal first, then a silent address. */
+static void
+unbound_listening(struct cgwd *d)
+{
+	struct dns_state *s = d->dns;
+	char a[CGW_ADDRSTRLEN];
+
+	if (s->cmd_failed) {
+		unbound_state(d, false, "%s", s->cmd_detail);
+		return;
+	}
+	for (size_t i = s->n_ep; i < s->n_all; i++) {
+		const struct dns_endpoint *e = &s->ep[i];
+
+		if (e->judged && !e->up) {
+			unbound_state(d, false, "does not answer on %s:53 (%s): a reload does not open new listening addresses: restart unbound (systemctl restart unbound)",
+			    cgw_addr4_str(e->addr, a), e->detail);
+			return;
+		}
+	}
+	unbound_state(d, true, NULL);
+}
+
+/* --- unbound-control, one run at a time ------------------------------- */
+
+static void
+queue_cmd(struct dns_state *s, enum cmd_kind kind, char *args)
+{
+	/* a newer forward_add for a zone makes a queued one moot, and so on:
+	 * keep the queue to one of each kind and argument */
+	for (size_t i = 0; i < s->n_queue; i++)
+		if (s->queue[i].kind == kind &&
+		    strcmp(s->queue[i].args, args) == 0) {
+			free(args);
+			return;
+		}
+	if (s->n_queue == CMD_QUEUE) {
+		free(args);
+		s->forwards_due = true;	/* rebuilt at the next tick */
+		return;
+	}
+	s->queue[s->n_queue++] = (struct dns_cmd){ kind, args };
+}
+
+static void
+on_cmd_output(void *arg, int fd, uint32_t events)
+{
+	struct cgwd *d = arg;
+	struct dns_state *s = d->dns;
+	ssize_t n;
+
+	(void)events;
+	for (;;) {
+		char buf[512];
+
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		if (s->out_len + 1 < sizeof(s->out)) {
+			size_t k = (size_t)n;
+
+			if (k > sizeof(s->out) - 1 - s->out_len)
+				k = sizeof(s->out) - 1 - s->out_len;
+			memcpy(s->out + s->out_len, buf, k);
+			s->out_len += k;
+		}
+	}
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		loop_del_fd(d->loop, fd);
+		close(fd);
+		s->out_fd = -1;
+	}
+}
+
+static int
+spawn(struct cgwd *d, const char *args)
+{
+	struct dns_state *s = d->dns;
+	char *copy = xstrdup(args), *save = NULL;
+	const char *argv[24];
+	int argc = 0, p[2];
+	sigset_t none;
+	pid_t pid;
+
+	argv[argc++] = "unbound-control";
+	argv[argc++] = "-c";
+	argv[argc++] = d->unbound_conf;
+	for (char *w = strtok_r(copy, " ", &save); w && argc < 23;
+	    w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		free(copy);
+		return -errno;
+	}
+	pid = fork();
+	if (pid < 0) {
+		int r = -errno;
+
+		close(p[0]);
+		close(p[1]);
+		free(copy);
+		return r;
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		dup2(devnull, 0);
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		execvp("unbound-control", (char *const *)argv);
+		_exit(127);
+	}
+	free(copy);
+	close(p[1]);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	if (loop_add_fd(d->loop, p[0], EPOLLIN, on_cmd_output, d) < 0) {
+		close(p[0]);
+		p[0] = -1;
+	}
+	s->out_fd = p[0];
+	s->out_len = 0;
+	s->pid = pid;
+	s->started = time(NULL);
+	return 0;
+}
+
+static void
+run_next(struct cgwd *d)
+{
+	struct dns_state *s = d->dns;
+	int r;
+
+	if (s->pid || s->n_queue == 0)
+		return;
+	s->running = s->queue[0];
+	memmove(s->queue, s->queue + 1, --s->n_queue * sizeof(s->queue[0]));
+	if ((r = spawn(d, s->running.args)) < 0) {
+		unbound_state(d, false, "cannot run unbound-control: %s",
+		    strerror(-r));
+		free(s->running.args);
+		s->running.args = NULL;
+		s->retry_at = time(NULL) + 10;
+		s->forwards_due = true;
+	}
+}
+
+/* list_forwards: "corp.example. IN forward 10.2.0.53 10.2.1.53" per zone.
+ * Every zone of cgw's, with the addresses cgw last gave it? */
+static bool
+forwards_match(struct cgwd *d, const char *out)
+{
+	const struct cgw_dns_conf *dns = &d->conf->dns;
+	struct dns_state *s = d->dns;
+	char a[CGW_ADDRSTRLEN];
+
+	for (size_t z = 0; z < dns->n_zones; z++) {
+		char want[CGW_DNS_NAME_MAX + 32];
+		const char *line = NULL;
+
+		snprintf(want, sizeof(want), "%s%s IN forward",
+		    strcmp(dns->zones[z], ".") ? dns->zones[z] : "",
+		    ".");
+		for (const char *p = out; p && *p; p = strchr(p, '\n')) {
+			if (*p == '\n')
+				p++;
+			if (strncasecmp(p, want, strlen(want)) == 0) {
+				line = p;
+				break;
+			}
+		}
+		if (!line)
+			return false;
+		for (size_t i = 0; i < s->n_ep; i++) {
+			const char *end = strchr(line, '\n');
+			size_t llen = end ? (size_t)(end - line) : strlen(line);
+			char needle[CGW_ADDRSTRLEN + 2];
+			bool has;
+
+			snprintf(needle, sizeof(needle), " %s",
+			    cgw_addr4_str(s->ep[i].addr, a));
+			has = memmem(line, llen, needle, strlen(needle)) != NULL;
+			if (has != s->ep[i].forwarded)
+				return false;
+		}
+	}
+	return true;
+}
+
+void
+dns_reaped(struct cgwd *d, pid_t pid, int status)
+{
+	struct dns_state *s = d->dns;
+	bool ok;
+	char *nl;
+
+	if (!s || !pid || pid != s->pid)
+		return;
+	if (s->out_fd >= 0)
+		on_cmd_output(d, s->out_fd, 0);	/* what is left in the pipe */
+	s->pid = 0;
+	s->out[s->out_len] = '\0';
+	ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	    strncmp(s->out, "error", 5) != 0;
+	if (s->running.kind == CMD_LIST) {
+		if (ok && !forwards_match(d, s->out)) {
+			/* unbound restarted (runtime changes are gone) or
+			 * someone changed its forwards: ours again */
+			log_info(LOG_DNS, "unbound's forward zones differ from cgw's: setting them again");
+			s->forwards_due = true;
+		}
+	} else if (ok && s->running.kind == CMD_RELOAD)
+		s->reload_due = false;
+	s->cmd_failed = !ok;
+	if (!ok) {
+		if ((nl = strchr(s->out, '\n')))
+			*nl = '\0';
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			snprintf(s->out, sizeof(s->out), "unbound-control not found (install unbound)");
+		snprintf(s->cmd_detail, sizeof(s->cmd_detail),
+		    "unbound-control %.40s: %s", s->running.args,
+		    s->out[0] ? s->out : "failed without a word");
+	}
+	unbound_listening(d);
+	if (!ok) {
+		if (s->running.kind == CMD_FORWARD)
+			s->forwards_due = true;
+		s->retry_at = time(NULL) + 10;
+	}
+	free(s->running.args);
+	s->running.args = NULL;
+	run_next(d);
+}
+
+/* --- the file --------------------------------------------------------- */
+
+static bool
+ours(const char *path)
+{
+	char head[64] = "";
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return false;
+	if (!fgets(head, sizeof(head), f))
+		head[0] = '\0';
+	fclose(f);
+	return strncmp(head, "# Written by cgwd", 17) == 0;
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0, n;
+	char chunk[4096];
+
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && len < (1 << 20)) {
+		buf = xreallocarray(buf, len + n + 1, 1);
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	fclose(f);
+	if (buf)
+		buf[len] = '\0';
+	return buf ? buf : xstrdup("");
+}
+
+/* Writes the file if it differs; 1 when written, 0 when it was right,
+ * -errno when it could not be. */
+static int
+write_include(struct cgwd *d, const char *text)
+{
+	struct dns_state *s = d->dns;
+	char *old = slurp(s->include_path), *tmp;
+	size_t len = strlen(text);
+	int fd, r = 1;
+
+	if (old && strcmp(old, text) == 0) {
+		free(old);
+		return 0;
+	}
+	free(old);
+	tmp = xasprintf("%s.cgw-new", s->include_path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		r = -errno;
+	else {
+		errno = 0;
+		if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
+			r = errno ? -errno : -EIO;
+	}
+	if (fd >= 0 && close(fd) < 0 && r > 0)
+		r = -errno;
+	if (r > 0 && rename(tmp, s->include_path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	free(tmp);
+	return r;
+}
+
+/* --- probes ----------------------------------------------------------- */
+
+static void
+ep_set(struct cgwd *d, struct dns_endpoint *e, bool up, const char *detail)
+{
+	struct dns_state *s = d->dns;
+	char a[CGW_ADDRSTRLEN];
+
+	snprintf(e->detail, sizeof(e->detail), "%s", up ? "" : detail);
+	if (e->judged && e->up == up)
+		return;
+	cgw_addr4_str(e->addr, a);
+	e->judged = true;
+	e->up = up;
+	e->since_us = mono_us();
+	if (e->local) {
+		unbound_listening(d);
+		return;
+	}
+	if (up)
+		event_note(d, NULL, "dns", "endpoint %s answers (%u.%03u ms)", a,
+		    e->rtt_us / 1000, e->rtt_us % 1000);
+	else
+		event_note(d, NULL, "dns", "endpoint %s down: %s", a, detail);
+	log_info(LOG_DNS, "endpoint %s %s%s%s", a, up ? "up" : "down",
+	    up ? "" : ": ", up ? "" : detail);
+	s->forwards_due = true;
+}
+
+static void
+on_answer(void *arg, int fd, uint32_t events)
+{
+	struct cgwd *d = arg;
+	struct dns_state *s = d->dns;
+	struct dns_endpoint *e = NULL;
+	uint8_t buf[DNS_WIRE_MAX];
+	struct dns_reply rep;
+	ssize_t n;
+
+	(void)events;
+	for (size_t i = 0; i < s->n_all; i++)
+		if (s->ep[i].fd == fd)
+			e = &s->ep[i];
+	if (!e)
+		return;
+	while ((n = recv(fd, buf, sizeof(buf), 0)) >= 0 || errno == EINTR) {
+		if (n < 0)
+			continue;
+		if (!e->sent_us || dns_wire_reply(buf, (size_t)n, e->id, &rep) < 0)
+			continue;	/* late, foreign or broken: not an answer */
+		e->rtt_us = (uint32_t)(mono_us() - e->sent_us);
+		e->rcode = rep.rcode;
+		e->sent_us = 0;
+		e->misses = 0;
+		e->answered++;
+		/* any answer means the address is reachable and serving;
+		 * what it says about a name is diagnose dns's business */
+		ep_set(d, e, true, NULL);
+	}
+	/* an ICMP error on the connected socket: kept for the verdict */
+	if (errno != EAGAIN && errno != EWOULDBLOCK)
+		snprintf(e->last_err, sizeof(e->last_err), "%s", strerror(errno));
+}
+
+static int
+ep_open(struct cgwd *d, struct dns_endpoint *e)
+{
+	struct dns_state *s = d->dns;
+	struct sockaddr_in src = { .sin_family = AF_INET, .sin_addr = s->source };
+	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_addr = e->addr,
+	    .sin_port = htons(53) };
+	int fd, r;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if ((!e->local && bind(fd, (struct sockaddr *)&src, sizeof(src)) < 0) ||
+	    connect(fd, (struct sockaddr *)&dst, sizeof(dst)) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	if (loop_add_fd(d->loop, fd, EPOLLIN, on_answer, d) < 0) {
+		close(fd);
+		return -ENOMEM;
+	}
+	e->fd = fd;
+	return 0;
+}
+
+static void
+ep_close(struct cgwd *d, struct dns_endpoint *e)
+{
+	if (e->fd >= 0) {
+		loop_del_fd(d->loop, e->fd);
+		close(e->fd);
+		e->fd = -1;
+	}
+}
+
+static void
+probe(struct cgwd *d, struct dns_endpoint *e)
+{
+	struct dns_state *s = d->dns;
+	uint8_t q[512];
+	char a[CGW_ADDRSTRLEN], why[CGW_TEXT_MAX];
+	int n, r;
+
+	if (e->sent_us) {		/* the last one went unanswered */
+		if (++e->misses >= DNS_MISSES) {
+			if (e->last_err[0])
+				snprintf(why, sizeof(why), "%u queries in a row unanswered (last: %s)",
+				    e->misses, e->last_err);
+			else
+				snprintf(why, sizeof(why), "%u queries in a row unanswered",
+				    e->misses);
+			ep_set(d, e, false, why);
+		}
+		e->sent_us = 0;
+	}
+	if (e->fd < 0 && (r = ep_open(d, e)) < 0) {
+		/* EADDRNOTAVAIL: the source address is not on the box */
+		if (e->local)
+			snprintf(why, sizeof(why), "cannot query: %s", strerror(-r));
+		else
+			snprintf(why, sizeof(why), "cannot query from %s: %s",
+			    cgw_addr4_str(s->source, a), strerror(-r));
+		e->misses = DNS_MISSES;
+		ep_set(d, e, false, why);
+		return;
+	}
+	e->id = (uint16_t)random();
+	n = dns_wire_query(d->conf->dns.zones[0], DNS_Q_SOA, e->id, q, sizeof(q));
+	if (n < 0)
+		return;
+	e->last_err[0] = '\0';
+	if (send(e->fd, q, (size_t)n, 0) < 0) {
+		snprintf(e->last_err, sizeof(e->last_err), "%s", strerror(errno));
+		if (errno == EADDRNOTAVAIL || errno == EINVAL)
+			ep_close(d, e);	/* the source went: bind again */
+	}
+	e->sent_us = mono_us();
+	e->sent++;
+}
+
+/* --- ticks ------------------------------------------------------------ */
+
+static void
+queue_forwards(struct cgwd *d)
+{
+	const struct cgw_dns_conf *dns = &d->conf->dns;
+	struct dns_state *s = d->dns;
+	bool live[CGW_DNS_ENDPOINTS_MAX] = { false }, any = false;
+
+	/* unjudged addresses count as live: the file lists them all */
+	for (size_t i = 0; i < s->n_ep && i < CGW_DNS_ENDPOINTS_MAX; i++) {
+		live[i] = !s->ep[i].judged || s->ep[i].up;
+		any |= live[i];
+	}
+	for (size_t i = 0; i < s->n_ep && i < CGW_DNS_ENDPOINTS_MAX; i++)
+		s->ep[i].forwarded = live[i] || !any;
+	for (size_t z = 0; z < dns->n_zones; z++)
+		queue_cmd(s, CMD_FORWARD, unbound_forward_cmd(dns, z, live));
+	s->forwards_due = false;
+}
+
+void
+dns_tick(struct cgwd *d)
+{
+	struct dns_state *s = d->dns;
+	time_t now = time(NULL);
+
+	if (!s)
+		return;
+	if (s->pid && now - s->started > DNS_UNBOUND_TIMEOUT_S) {
+		log_warn(LOG_DNS, "unbound-control %s: no answer in %d s: killed",
+		    s->running.args, DNS_UNBOUND_TIMEOUT_S);
+		kill(s->pid, SIGKILL);		/* reaped by SIGCHLD */
+	}
+	if (!s->have_conf) {
+		run_next(d);
+		return;
+	}
+	for (size_t i = 0; i < s->n_all; i++)
+		probe(d, &s->ep[i]);
+	if (now >= s->retry_at) {
+		if (s->reload_due)
+			queue_cmd(s, CMD_RELOAD, xstrdup("reload"));
+		if (s->forwards_due)
+			queue_forwards(d);
+	}
+	if (now >= s->verify_at) {
+		queue_cmd(s, CMD_LIST, xstrdup("list_forwards"));
+		s->verify_at = now + DNS_VERIFY_S;
+	}
+	run_next(d);
+}
+
+void
+dns_start(struct cgwd *d)
+{
+	const struct cgw_dns_conf *dns = &d->conf->dns;
+	struct dns_state *s = xcalloc(1, sizeof(*s));
+	char *text;
+	int r;
+
+	d->dns = s;
+	s->out_fd = -1;
+	s->include_path = include_path_of(d->unbound_conf);
+	if (!dns->present) {
+		/* an earlier configuration's zones must not outlive it */
+		if (ours(s->include_path)) {
+			if (unlink(s->include_path) < 0)
+				log_errno(LOG_DNS, -errno, "remove %s", s->include_path);
+			else {
+				log_info(LOG_DNS, "no dns block: %s removed, unbound reloads",
+				    s->include_path);
+				event_note(d, NULL, "dns", "no dns block: cgw's zones taken out of unbound");
+				queue_cmd(s, CMD_RELOAD, xstrdup("reload"));
+			}
+		}
+		return;
+	}
+	s->have_conf = true;
+	s->source = dns->source;
+	s->n_ep = dns->n_endpoints;
+	s->n_all = s->n_ep + (dns->n_listen ? dns->n_listen : 1);
+	s->ep = xcalloc(s->n_all, sizeof(*s->ep));
+	for (size_t i = 0; i < s->n_all; i++) {
+		struct dns_endpoint *e = &s->ep[i];
+
+		e->local = i >= s->n_ep;
+		if (!e->local)
+			e->addr = dns->endpoints[i];
+		else if (dns->n_listen)
+			e->addr = dns->listen[i - s->n_ep];
+		else
+			e->addr = dns->source;	/* where unbound listens then */
+		e->fd = -1;
+		e->forwarded = !e->local;
+		e->since_us = mono_us();
+	}
+	text = unbound_conf_render(d->conf);
+	r = write_include(d, text);
+	free(text);
+	if (r < 0)
+		unbound_state(d, false, "cannot write %s: %s", s->include_path,
+		    strerror(-r));
+	else if (r > 0) {
+		log_info(LOG_DNS, "%s written: unbound reloads", s->include_path);
+		s->reload_due = true;
+		queue_cmd(s, CMD_RELOAD, xstrdup("reload"));
+	}
+	/* the first list_forwards tells whether unbound runs with it */
+	s->verify_at = 0;
+}
+
+void
+dns_stop(struct cgwd *d)
+{
+	struct dns_state *s = d->dns;
+
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_all; i++)
+		ep_close(d, &s->ep[i]);
+	if (s->out_fd >= 0) {
+		loop_del_fd(d->loop, s->out_fd);
+		close(s->out_fd);
+	}
+	/* a command in flight finishes on its own; its exit is not ours to
+	 * wait for (a reload's execve keeps no child) */
+	for (size_t i = 0; i < s->n_queue; i++)
+		free(s->queue[i].args);
+	free(s->running.args);
+	free(s->ep);
+	free(s->include_path);
+	free(s);
+	d->dns = NULL;
+}
+
+int
+dns_status_send(struct cgwd *d, struct msgout *out, uint32_t seq)
+{
+	struct dns_state *s = d->dns;
+	struct cgw_msg_dns_status st;
+	char a[CGW_ADDRSTRLEN];
+
+	if (!s || !s->have_conf)
+		return msgout_put(out, CGW_MSG_END, seq, NULL, 0);
+	for (size_t i = 0; i < s->n_ep; i++) {
+		const struct dns_endpoint *e = &s->ep[i];
+
+		memset(&st, 0, sizeof(st));
+		st.kind = CGW_DNS_ENDPOINT;
+		st.up = e->up;
+		st.judged = e->judged;
+		st.forwarded = e->forwarded;
+		st.rtt_us = e->rtt_us;
+		st.sent = e->sent;
+		st.answered = e->answered;
+		st.since_ms = unix_ms_of(e->since_us);
+		snprintf(st.addr, sizeof(st.addr), "%s", cgw_addr4_str(e->addr, a));
+		snprintf(st.detail, sizeof(st.detail), "%s", e->detail);
+		if (msgout_put(out, CGW_MSG_DNS_STATUS, seq, &st, sizeof(st)) < 0)
+			return -ENOBUFS;
+	}
+	memset(&st, 0, sizeof(st));
+	st.kind = CGW_DNS_UNBOUND;
+	st.up = s->unbound_known && s->unbound_ok;
+	st.judged = s->unbound_known;
+	st.since_ms = s->unbound_known ? unix_ms_of(s->unbound_since_us) : 0;
+	snprintf(st.detail, sizeof(st.detail), "%s", s->unbound_detail);
+	if (msgout_put(out, CGW_MSG_DNS_STATUS, seq, &st, sizeof(st)) < 0)
+		return -ENOBUFS;
+	return msgout_put(out, CGW_MSG_END, seq, NULL, 0);
+}
