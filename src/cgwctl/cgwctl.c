@@ -34,7 +34,8 @@ static const struct command commands[] = {
 	{ { "show", "dns" }, cmd_show_dns, 0,
 	    "show dns                           the VPC's resolver: endpoints, unbound" },
 	{ { "diagnose", NULL }, cmd_diagnose, 0,
-	    "diagnose [TUNNEL]                  name what is wrong, and the fix" },
+	    "diagnose [TUNNEL]                  name what is wrong, and the fix\n"
+	    "  diagnose dns NAME                  where resolving a VPC name stops" },
 	{ { "reset", NULL }, cmd_reset, 0,
 	    "reset TUNNEL                       re-establish a tunnel now" },
 	{ { "rekey", NULL }, cmd_rekey, 0,

@@ -10,6 +10,7 @@
  */
 #include "cgwd/cgwd.h"
 #include "cgwd/dns.h"
+#include "cgwd/dns_diag.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -31,6 +32,7 @@ struct ctl_client {
 	bool readonly;
 	uint32_t waiting_sas;		/* request type answered on the listing */
 	bool waiting_routes;		/* show routes: bgpd's adj-rib-outs */
+	bool waiting_dns;		/* diagnose dns: the answers to its queries */
 	char diag_name[CGW_NAME_MAX + 1];	/* DIAGNOSE's tunnel; "" = all */
 	uint32_t seq;
 	struct msgbuf in;
@@ -208,6 +210,28 @@ control_routes_ready(struct cgwd *d)
 	}
 }
 
+void
+control_dns_diag_ready(struct cgwd *d, const struct dns_finding *f, size_t n)
+{
+	for (struct ctl_client *c = d->clients; c; c = c->next) {
+		if (!c->waiting_dns || c->dead)
+			continue;
+		c->waiting_dns = false;
+		for (size_t i = 0; i < n; i++) {
+			struct cgw_msg_diagnosis m = { .index = 0,
+			    .severity = f[i].severity };
+
+			snprintf(m.connection, sizeof(m.connection), "dns");
+			snprintf(m.ifname, sizeof(m.ifname), "%s", f[i].where);
+			snprintf(m.cause, sizeof(m.cause), "%s", f[i].cause);
+			snprintf(m.text, sizeof(m.text), "%s", f[i].text);
+			client_send(c, CGW_MSG_DIAGNOSIS, c->seq, &m, sizeof(m));
+		}
+		client_send(c, CGW_MSG_END, c->seq, NULL, 0);
+		client_flush(d, c);
+	}
+}
+
 /* Answers after a fresh SA listing (counters, selectors, IKE activity). */
 static void
 after_listing(struct cgwd *d, struct ctl_client *c, uint32_t seq, uint32_t type)
@@ -226,7 +250,7 @@ readonly_ok(uint32_t type)
 	return type == CGW_MSG_SHOW_TUNNELS || type == CGW_MSG_SHOW_BGP ||
 	    type == CGW_MSG_SHOW_ROUTES || type == CGW_MSG_DIAGNOSE ||
 	    type == CGW_MSG_SHOW_METRICS || type == CGW_MSG_SHOW_EVENTS ||
-	    type == CGW_MSG_SHOW_DNS;
+	    type == CGW_MSG_SHOW_DNS || type == CGW_MSG_DIAGNOSE_DNS;
 }
 
 static int
@@ -313,6 +337,29 @@ dispatch_control(struct cgwd *d, struct ctl_client *c,
 		if (metrics_send(d, &c->out, h->seq) < 0)
 			client_overflow(c);
 		return 0;
+	case CGW_MSG_DIAGNOSE_DNS: {
+		struct cgw_msg_dns_name n;
+		int r;
+
+		if (h->len != sizeof(n))
+			return -EBADMSG;
+		memcpy(&n, p, sizeof(n));
+		n.name[sizeof(n.name) - 1] = '\0';
+		r = dns_diagnose_start(d, n.name);
+		if (r == -ENOENT)
+			result(c, h->seq, CGW_RES_FAILED, "no dns block in the configuration");
+		else if (r == -EBUSY)
+			result(c, h->seq, CGW_RES_FAILED, "another diagnose dns is running: try again in a few seconds");
+		else if (r == -EINVAL)
+			result(c, h->seq, CGW_RES_BAD_REQUEST, "not a domain name");
+		else if (r < 0)
+			result(c, h->seq, CGW_RES_FAILED, strerror(-r));
+		else {
+			c->seq = h->seq;
+			c->waiting_dns = true;
+		}
+		return 0;
+	}
 	case CGW_MSG_SHOW_DNS:
 		if (h->len != 0)
 			return -EBADMSG;

@@ -22,10 +22,13 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <net/if.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cgwd/dns_diag.h"
 #include "cgwd/dns_wire.h"
 #include "cgwd/loop.h"
 #include "cgwd/unbound_conf.h"
@@ -35,14 +38,32 @@
 #define CMD_QUEUE 16
 #define CMD_OUT_MAX 2048
 
-enum cmd_kind { CMD_RELOAD, CMD_FORWARD, CMD_LIST };
+enum cmd_kind { CMD_RELOAD, CMD_FORWARD, CMD_LIST, CMD_GETOPT };
 
 struct dns_cmd {
 	enum cmd_kind kind;
 	char *args;			/* after unbound-control -c CONF */
 };
 
+#define DIAG_WAIT_MS 2000		/* for the answers to diagnose dns's queries */
+#define DIAG_ASKED (CGW_DNS_ENDPOINTS_MAX + 1)	/* the endpoints, then unbound */
+
+/* diagnose dns NAME in progress: its queries, then dns_diag.h's facts */
+struct dns_diag_run {
+	bool active;
+	char name[CGW_DNS_NAME_MAX];
+	struct dns_diag_facts facts;
+	int fd[DIAG_ASKED];
+	uint16_t id[DIAG_ASKED];
+	uint64_t sent_us[DIAG_ASKED];
+	size_t n;			/* sockets in fd[] */
+	int timer_fd;
+	bool opt_pending;		/* get_option outgoing-interface */
+	bool timed_out;
+};
+
 struct dns_state {
+	struct dns_diag_run diag;
 	struct dns_endpoint *ep;	/* the endpoints, then unbound's own */
 	size_t n_ep, n_all;
 	struct in_addr source;
@@ -159,7 +180,8 @@ unbound_listening(struct cgwd *d)
 
 /* --- unbound-control, one run at a time ------------------------------- */
 
-static void
+/* false when it could not be queued (args freed either way) */
+static bool
 queue_cmd(struct dns_state *s, enum cmd_kind kind, char *args)
 {
 	/* a newer forward_add for a zone makes a queued one moot, and so on:
@@ -168,14 +190,15 @@ queue_cmd(struct dns_state *s, enum cmd_kind kind, char *args)
 		if (s->queue[i].kind == kind &&
 		    strcmp(s->queue[i].args, args) == 0) {
 			free(args);
-			return;
+			return true;
 		}
 	if (s->n_queue == CMD_QUEUE) {
 		free(args);
 		s->forwards_due = true;	/* rebuilt at the next tick */
-		return;
+		return false;
 	}
 	s->queue[s->n_queue++] = (struct dns_cmd){ kind, args };
+	return true;
 }
 
 static void
@@ -325,6 +348,8 @@ forwards_match(struct cgwd *d, const char *out)
 	return true;
 }
 
+static void diag_outgoing(struct cgwd *d, const char *out);
+
 void
 dns_reaped(struct cgwd *d, pid_t pid, int status)
 {
@@ -349,6 +374,13 @@ dns_reaped(struct cgwd *d, pid_t pid, int status)
 		}
 	} else if (ok && s->running.kind == CMD_RELOAD)
 		s->reload_due = false;
+	if (s->running.kind == CMD_GETOPT) {
+		diag_outgoing(d, ok ? s->out : NULL);
+		free(s->running.args);
+		s->running.args = NULL;
+		run_next(d);
+		return;		/* a question, not a change: not unbound's state */
+	}
 	s->cmd_failed = !ok;
 	if (!ok) {
 		if ((nl = strchr(s->out, '\n')))
@@ -707,6 +739,12 @@ dns_stop(struct cgwd *d)
 		return;
 	for (size_t i = 0; i < s->n_all; i++)
 		ep_close(d, &s->ep[i]);
+	if (s->diag.active) {
+		for (size_t i = 0; i < s->diag.n; i++)
+			if (s->diag.fd[i] >= 0)
+				close(s->diag.fd[i]);
+		close(s->diag.timer_fd);
+	}
 	if (s->out_fd >= 0) {
 		loop_del_fd(d->loop, s->out_fd);
 		close(s->out_fd);
@@ -720,6 +758,231 @@ dns_stop(struct cgwd *d)
 	free(s->include_path);
 	free(s);
 	d->dns = NULL;
+}
+
+/* --- diagnose dns NAME ------------------------------------------------ */
+
+static void
+diag_finish(struct cgwd *d, bool force)
+{
+	struct dns_diag_run *g = &d->dns->diag;
+	struct dns_finding found[DNS_FINDINGS_MAX];
+	size_t n;
+
+	if (!g->active)
+		return;
+	if (!force) {
+		for (size_t i = 0; i < g->n; i++)
+			if (g->fd[i] >= 0 && !g->timed_out)
+				return;		/* answers still to come */
+		if (g->opt_pending)
+			return;
+	}
+	for (size_t i = 0; i < g->n; i++)
+		if (g->fd[i] >= 0) {
+			loop_del_fd(d->loop, g->fd[i]);
+			close(g->fd[i]);
+			g->fd[i] = -1;
+		}
+	if (g->timer_fd >= 0) {
+		loop_del_fd(d->loop, g->timer_fd);
+		close(g->timer_fd);
+		g->timer_fd = -1;
+	}
+	g->active = false;
+	n = dns_diagnose(&g->facts, found);
+	control_dns_diag_ready(d, found, n);
+}
+
+static struct dns_asked *
+diag_asked(struct dns_diag_run *g, size_t i)
+{
+	return i < g->n - 1 ? &g->facts.ep[i].asked : &g->facts.unbound;
+}
+
+static void
+on_diag_answer(void *arg, int fd, uint32_t events)
+{
+	struct cgwd *d = arg;
+	struct dns_diag_run *g = &d->dns->diag;
+	uint8_t buf[DNS_WIRE_MAX];
+	ssize_t n;
+
+	(void)events;
+	for (size_t i = 0; i < g->n; i++) {
+		struct dns_asked *q = diag_asked(g, i);
+
+		if (g->fd[i] != fd)
+			continue;
+		while ((n = recv(fd, buf, sizeof(buf), 0)) >= 0) {
+			if (dns_wire_reply(buf, (size_t)n, g->id[i], &q->reply) < 0)
+				continue;
+			q->answered = true;
+			q->rtt_us = (uint32_t)(mono_us() - g->sent_us[i]);
+			break;
+		}
+		/* answered, or refused by ICMP: nothing more will come */
+		if (q->answered || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			loop_del_fd(d->loop, fd);
+			close(fd);
+			g->fd[i] = -1;
+		}
+	}
+	diag_finish(d, false);
+}
+
+static void
+on_diag_timer(void *arg, int fd, uint32_t events)
+{
+	struct cgwd *d = arg;
+	uint64_t ticks;
+
+	(void)events;
+	if (read(fd, &ticks, sizeof(ticks)) < 0 && errno == EAGAIN)
+		return;
+	d->dns->diag.timed_out = true;
+	/* get_option is bounded by unbound-control's own timeout */
+	diag_finish(d, !d->dns->diag.opt_pending);
+}
+
+/* "outgoing-interface" values, one per line; NULL: unbound did not say */
+static void
+diag_outgoing(struct cgwd *d, const char *out)
+{
+	struct dns_diag_run *g = &d->dns->diag;
+	struct dns_diag_facts *f = &g->facts;
+
+	if (!g->active || !g->opt_pending)
+		return;
+	g->opt_pending = false;
+	f->outgoing_known = out != NULL;
+	for (const char *p = out; p && *p && f->n_outgoing < 8;) {
+		size_t len = strcspn(p, "\n");
+		struct in_addr a;
+		char word[64];
+
+		snprintf(word, sizeof(word), "%.*s", (int)len, p);
+		if (cgw_addr4_parse(word, &a) == 0)
+			snprintf(f->outgoing[f->n_outgoing++], sizeof(f->outgoing[0]),
+			    "%s", word);
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	diag_finish(d, g->timed_out);
+}
+
+/* The kernel's route to a: through which interface, one of cgw's tunnels? */
+static void
+diag_route(struct cgwd *d, struct in_addr a, enum dns_route *route,
+    char *ifname)
+{
+	struct kernel_route4 rs[512];
+	int n = d->kernel->ops->route4_list(d->kernel, rs, 512), best = -1;
+	uint32_t h = cgw_addr4_host(a);
+
+	*route = DNS_ROUTE_NONE;
+	ifname[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		uint32_t mask = rs[i].plen ? ~0u << (32 - rs[i].plen) : 0;
+
+		if ((cgw_addr4_host(rs[i].dst) & mask) == (h & mask) &&
+		    (best < 0 || rs[i].plen > rs[best].plen ||
+		    (rs[i].plen == rs[best].plen && rs[i].metric < rs[best].metric)))
+			best = i;
+	}
+	if (best < 0)
+		return;
+	*route = DNS_ROUTE_OTHER;
+	if (!if_indextoname((unsigned int)rs[best].ifindex, ifname))
+		snprintf(ifname, 16, "ifindex %d", rs[best].ifindex);
+	for (size_t i = 0; i < d->n_tunnels; i++)
+		if (d->tunnels[i].ifindex == rs[best].ifindex)
+			*route = DNS_ROUTE_TUNNEL;
+}
+
+static int
+diag_ask(struct cgwd *d, size_t i, struct in_addr from, struct in_addr to)
+{
+	struct dns_diag_run *g = &d->dns->diag;
+	struct sockaddr_in src = { .sin_family = AF_INET, .sin_addr = from };
+	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_addr = to,
+	    .sin_port = htons(53) };
+	uint8_t q[512];
+	int fd, n;
+
+	g->id[i] = (uint16_t)random();
+	if ((n = dns_wire_query(g->name, DNS_Q_A, g->id[i], q, sizeof(q))) < 0)
+		return n;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if ((from.s_addr && bind(fd, (struct sockaddr *)&src, sizeof(src)) < 0) ||
+	    connect(fd, (struct sockaddr *)&dst, sizeof(dst)) < 0 ||
+	    send(fd, q, (size_t)n, 0) < 0 ||
+	    loop_add_fd(d->loop, fd, EPOLLIN, on_diag_answer, d) < 0) {
+		int r = errno ? -errno : -ENOMEM;
+
+		close(fd);
+		return r;
+	}
+	g->fd[i] = fd;
+	g->sent_us[i] = mono_us();
+	return 0;
+}
+
+int
+dns_diagnose_start(struct cgwd *d, const char *name)
+{
+	struct dns_state *s = d->dns;
+	const struct cgw_dns_conf *dns = &d->conf->dns;
+	struct dns_diag_run *g;
+	struct itimerspec its = { .it_value = { DIAG_WAIT_MS / 1000,
+	    (DIAG_WAIT_MS % 1000) * 1000000L } };
+	struct dns_diag_facts *f;
+	uint8_t probe[512];
+
+	if (!s || !s->have_conf)
+		return -ENOENT;
+	g = &s->diag;
+	if (g->active)
+		return -EBUSY;
+	if (strlen(name) >= sizeof(g->name) ||
+	    dns_wire_query(name, DNS_Q_A, 0, probe, sizeof(probe)) < 0)
+		return -EINVAL;
+	memset(g, 0, sizeof(*g));
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	if (g->name[0] && g->name[strlen(g->name) - 1] == '.' && g->name[1])
+		g->name[strlen(g->name) - 1] = '\0';
+	g->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (g->timer_fd < 0)
+		return -errno;
+	if (timerfd_settime(g->timer_fd, 0, &its, NULL) < 0 ||
+	    loop_add_fd(d->loop, g->timer_fd, EPOLLIN, on_diag_timer, d) < 0) {
+		close(g->timer_fd);
+		return -EIO;
+	}
+	f = &g->facts;
+	f->name = g->name;
+	f->conf = d->conf;
+	g->active = true;
+	g->n = dns->n_endpoints + 1;
+	for (size_t i = 0; i < g->n; i++)
+		g->fd[i] = -1;
+	for (size_t i = 0; i < dns->n_endpoints; i++) {
+		diag_route(d, dns->endpoints[i], &f->ep[i].route, f->ep[i].ifname);
+		/* a private name is not sent anywhere but through a tunnel */
+		if (f->ep[i].route == DNS_ROUTE_TUNNEL)
+			f->ep[i].asked.err = diag_ask(d, i, dns->source,
+			    dns->endpoints[i]);
+	}
+	f->unbound.err = diag_ask(d, g->n - 1,
+	    (struct in_addr){ htonl(INADDR_LOOPBACK) },
+	    (struct in_addr){ htonl(INADDR_LOOPBACK) });
+	g->opt_pending = queue_cmd(s, CMD_GETOPT,
+	    xstrdup("get_option outgoing-interface"));
+	run_next(d);
+	return 0;
 }
 
 int

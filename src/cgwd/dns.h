@@ -54,6 +54,13 @@ void dns_stop(struct cgwd *d);
 void dns_tick(struct cgwd *d);
 /* SIGCHLD: an unbound-control run ended. */
 void dns_reaped(struct cgwd *d, pid_t pid, int status);
+/* diagnose dns NAME: asks every endpoint address and unbound, then calls
+ * control_dns_diag_ready() with the findings.  -ENOENT without a dns
+ * block, -EBUSY while one runs, -EINVAL for a name that is none. */
+int dns_diagnose_start(struct cgwd *d, const char *name);
+struct dns_finding;
+void control_dns_diag_ready(struct cgwd *d, const struct dns_finding *f,
+    size_t n);
 /* show dns: DNS_STATUS records (endpoints, then unbound's) and END. */
 int dns_status_send(struct cgwd *d, struct msgout *out, uint32_t seq);
 

@@ -68,6 +68,8 @@ enum cgw_msg_type {
 	/* cgwctl <-> cgwd, added later in version 3 (numbers never move) */
 	CGW_MSG_SHOW_DNS,		/* empty; DNS_STATUS... END */
 	CGW_MSG_DNS_STATUS,		/* struct cgw_msg_dns_status */
+	CGW_MSG_DIAGNOSE_DNS,		/* struct cgw_msg_dns_name; DIAGNOSIS... END
+					 * (connection "dns", ifname: where) */
 	CGW_MSG_TYPE_MAX
 };
 
@@ -308,6 +310,10 @@ struct cgw_msg_dns_status {
 	uint64_t since_ms;		/* unix ms of the last change */
 	char addr[16];
 	char detail[CGW_TEXT_MAX];	/* why not up, "" when up */
+};
+
+struct cgw_msg_dns_name {
+	char name[256];			/* a domain name, NUL-terminated */
 };
 
 /* show events: the newest max (0 = all) since since_ms. */

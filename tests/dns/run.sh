@@ -221,6 +221,29 @@ nsx "$vpc" nft delete table inet az
 wait_for 5 "back" eval '[ "$(forwards)" = "10.2.0.53 10.2.1.53" ]' &&
 	ok "the address answers again: back in the list" || not_ok "the address answers again: back in the list"
 
+# diagnose dns: a veth is no tunnel of cgw's, so no route over the
+# tunnels (and nothing is asked there); unbound itself answers; a name
+# outside the zones is said to be
+diag() { ctl -t diagnose dns "$1" >"$work/diag.out"; echo $? >"$work/diag.rc"; }
+diag host.corp.example
+grep -q $'^10.2.0.53\tdns-no-route\tfault\tno route to 10.2.0.53 over the tunnels: the kernel sends it out tun0' "$work/diag.out" &&
+	grep -q $'^unbound\tdns-unbound\tok\tunbound answers host.corp.example: 10.2.0.80' "$work/diag.out" &&
+	! grep -q dns-source "$work/diag.out" && [ "$(cat "$work/diag.rc")" = 1 ] &&
+	ok "diagnose dns: no route over the tunnels, unbound answers, exit 1" ||
+	{ sed 's/^/# /' "$work/diag.out"; not_ok "diagnose dns: no route over the tunnels, unbound answers, exit 1"; }
+diag www.other.example
+grep -q $'^-\tdns-not-forwarded\twarning' "$work/diag.out" && ok "diagnose dns: a name outside the zones" ||
+	{ sed 's/^/# /' "$work/diag.out"; not_ok "diagnose dns: a name outside the zones"; }
+ctl diagnose dns 'bad name!' >/dev/null 2>&1; [ $? = 1 ] && ok "diagnose dns: a bad name is refused" || not_ok "diagnose dns: a bad name is refused"
+# an operator's file makes unbound also send from the outside address
+printf 'server:\n\toutgoing-interface: 192.0.2.10\n' >"$work/unbound/unbound.conf.d/local.conf"
+kill "$ub_pid"; wait "$ub_pid" 2>/dev/null; rm -f "$work/unbound/ctl"; ub_start
+diag host.corp.example
+grep -q $'^unbound\tdns-source\tfault\tunbound also sends queries from 192.0.2.10' "$work/diag.out" &&
+	ok "diagnose dns: unbound also sends from an address AWS cannot answer" ||
+	{ sed 's/^/# /' "$work/diag.out"; not_ok "diagnose dns: unbound also sends from an address AWS cannot answer"; }
+rm "$work/unbound/unbound.conf.d/local.conf"
+
 # the dns block removed: a reload takes cgw's zones out of unbound
 write_conf nodns
 kill -HUP "$cgwd_pid"
