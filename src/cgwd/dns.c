@@ -473,6 +473,49 @@ write_include(struct cgwd *d, const char *text)
 	return r;
 }
 
+#define ROUTES_MAX 4096
+
+/* The main table's unicast routes (malloc'd into *rs); the count. */
+static int
+routes_dump(struct cgwd *d, struct kernel_route4 **rs)
+{
+	int n;
+
+	*rs = xcalloc(ROUTES_MAX, sizeof(**rs));
+	n = d->kernel->ops->route4_list(d->kernel, *rs, ROUTES_MAX);
+	return n < 0 ? 0 : n;
+}
+
+/* The kernel's route to a: through which interface, one of cgw's tunnels? */
+static void
+route_of(struct cgwd *d, const struct kernel_route4 *rs, int n,
+    struct in_addr a, enum dns_route *route, char *ifname)
+{
+	uint32_t h = cgw_addr4_host(a);
+	int best = -1;
+
+	*route = DNS_ROUTE_NONE;
+	ifname[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		uint32_t mask = rs[i].plen ? ~0u << (32 - rs[i].plen) : 0;
+
+		if ((cgw_addr4_host(rs[i].dst) & mask) == (h & mask) &&
+		    (best < 0 || rs[i].plen > rs[best].plen ||
+		    (rs[i].plen == rs[best].plen && rs[i].metric < rs[best].metric)))
+			best = i;
+	}
+	if (best < 0)
+		return;
+	if (!if_indextoname((unsigned int)rs[best].ifindex, ifname))
+		snprintf(ifname, 16, "ifindex %d", rs[best].ifindex);
+	*route = rs[best].plen == 0 || (d->conf->box.outside_interface &&
+	    strcmp(ifname, d->conf->box.outside_interface) == 0) ?
+	    DNS_ROUTE_OUTSIDE : DNS_ROUTE_OTHER;
+	for (size_t i = 0; i < d->n_tunnels; i++)
+		if (d->tunnels[i].ifindex == rs[best].ifindex)
+			*route = DNS_ROUTE_TUNNEL;
+}
+
 /* --- probes ----------------------------------------------------------- */
 
 static void
@@ -593,6 +636,18 @@ probe(struct cgwd *d, struct dns_endpoint *e)
 		}
 		e->sent_us = 0;
 	}
+	if (!e->local && e->route < DNS_ROUTE_OTHER) {
+		/* a private zone's name is not sent in clear to the
+		 * internet */
+		if (e->route == DNS_ROUTE_NONE)
+			snprintf(why, sizeof(why), "no route to it");
+		else
+			snprintf(why, sizeof(why), "no route over the tunnels (the kernel would send it out %s)",
+			    e->route_if);
+		e->misses = DNS_MISSES;
+		ep_set(d, e, false, why);
+		return;
+	}
 	if (e->fd < 0 && (r = ep_open(d, e)) < 0) {
 		/* EADDRNOTAVAIL: the source address is not on the box */
 		if (e->local)
@@ -655,6 +710,15 @@ dns_tick(struct cgwd *d)
 	if (!s->have_conf) {
 		run_next(d);
 		return;
+	}
+	if (s->n_ep) {
+		struct kernel_route4 *rs;
+		int n = routes_dump(d, &rs);
+
+		for (size_t i = 0; i < s->n_ep; i++)
+			route_of(d, rs, n, s->ep[i].addr, &s->ep[i].route,
+			    s->ep[i].route_if);
+		free(rs);
 	}
 	for (size_t i = 0; i < s->n_all; i++)
 		probe(d, &s->ep[i]);
@@ -872,35 +936,6 @@ diag_outgoing(struct cgwd *d, const char *out)
 	diag_finish(d, g->timed_out);
 }
 
-/* The kernel's route to a: through which interface, one of cgw's tunnels? */
-static void
-diag_route(struct cgwd *d, struct in_addr a, enum dns_route *route,
-    char *ifname)
-{
-	struct kernel_route4 rs[512];
-	int n = d->kernel->ops->route4_list(d->kernel, rs, 512), best = -1;
-	uint32_t h = cgw_addr4_host(a);
-
-	*route = DNS_ROUTE_NONE;
-	ifname[0] = '\0';
-	for (int i = 0; i < n; i++) {
-		uint32_t mask = rs[i].plen ? ~0u << (32 - rs[i].plen) : 0;
-
-		if ((cgw_addr4_host(rs[i].dst) & mask) == (h & mask) &&
-		    (best < 0 || rs[i].plen > rs[best].plen ||
-		    (rs[i].plen == rs[best].plen && rs[i].metric < rs[best].metric)))
-			best = i;
-	}
-	if (best < 0)
-		return;
-	*route = DNS_ROUTE_OTHER;
-	if (!if_indextoname((unsigned int)rs[best].ifindex, ifname))
-		snprintf(ifname, 16, "ifindex %d", rs[best].ifindex);
-	for (size_t i = 0; i < d->n_tunnels; i++)
-		if (d->tunnels[i].ifindex == rs[best].ifindex)
-			*route = DNS_ROUTE_TUNNEL;
-}
-
 static int
 diag_ask(struct cgwd *d, size_t i, struct in_addr from, struct in_addr to)
 {
@@ -940,7 +975,9 @@ dns_diagnose_start(struct cgwd *d, const char *name)
 	struct itimerspec its = { .it_value = { DIAG_WAIT_MS / 1000,
 	    (DIAG_WAIT_MS % 1000) * 1000000L } };
 	struct dns_diag_facts *f;
+	struct kernel_route4 *rs;
 	uint8_t probe[512];
+	int nr;
 
 	if (!s || !s->have_conf)
 		return -ENOENT;
@@ -969,13 +1006,16 @@ dns_diagnose_start(struct cgwd *d, const char *name)
 	g->n = dns->n_endpoints + 1;
 	for (size_t i = 0; i < g->n; i++)
 		g->fd[i] = -1;
+	nr = routes_dump(d, &rs);
 	for (size_t i = 0; i < dns->n_endpoints; i++) {
-		diag_route(d, dns->endpoints[i], &f->ep[i].route, f->ep[i].ifname);
-		/* a private name is not sent anywhere but through a tunnel */
-		if (f->ep[i].route == DNS_ROUTE_TUNNEL)
+		route_of(d, rs, nr, dns->endpoints[i], &f->ep[i].route,
+		    f->ep[i].ifname);
+		/* a private name is not sent in clear to the internet */
+		if (f->ep[i].route >= DNS_ROUTE_OTHER)
 			f->ep[i].asked.err = diag_ask(d, i, dns->source,
 			    dns->endpoints[i]);
 	}
+	free(rs);
 	f->unbound.err = diag_ask(d, g->n - 1,
 	    (struct in_addr){ htonl(INADDR_LOOPBACK) },
 	    (struct in_addr){ htonl(INADDR_LOOPBACK) });

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cgwd/dns_diag.h"
 #include "lib/cgw_msg.h"
 
 #define DNS_MISSES 3			/* probes unanswered: the address is down */
@@ -45,6 +46,8 @@ struct dns_endpoint {
 	uint64_t since_us;		/* up or down since */
 	char detail[CGW_TEXT_MAX];	/* why it is down, "" when up */
 	char last_err[64];		/* the kernel's word on the last probe */
+	enum dns_route route;		/* at the last tick */
+	char route_if[16];		/* ...and its interface */
 };
 
 /* Starts (or, after a reload, re-syncs) unbound's part; with no dns block,

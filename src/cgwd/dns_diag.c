@@ -76,12 +76,16 @@ endpoint(const struct dns_diag_facts *f, size_t i, struct dns_finding *out,
 		    e);
 		return;
 	}
-	if (f->ep[i].route == DNS_ROUTE_OTHER) {
+	if (f->ep[i].route == DNS_ROUTE_OUTSIDE) {
 		add(out, n, e, "dns-no-route", DNS_FAULT,
-		    "no route to %s over the tunnels: the kernel sends it out %s; the VPC prefix that holds the endpoint is not learned from AWS over BGP (or in no static-route)",
+		    "no route to %s over the tunnels: the kernel would send it out %s, to the internet in clear (cgw does not); the VPC prefix that holds the endpoint is not learned from AWS over BGP (or in no static-route)",
 		    e, f->ep[i].ifname);
 		return;
 	}
+	if (f->ep[i].route == DNS_ROUTE_OTHER)
+		add(out, n, e, "dns-not-via-tunnels", DNS_WARNING,
+		    "%s is routed through %s, not through cgw's tunnels: right if that is Direct Connect or another router of yours",
+		    e, f->ep[i].ifname);
 	if (q->err) {
 		add(out, n, e, "dns-source-missing", DNS_FAULT,
 		    "cannot ask %s from %s: %s: the source address must be an address of this box (on its LAN interface)",

@@ -17,7 +17,12 @@
 #include "cgwd/dns_wire.h"
 #include "conf/conf.h"
 
-enum dns_route { DNS_ROUTE_NONE, DNS_ROUTE_OTHER, DNS_ROUTE_TUNNEL };
+/* The kernel's route to an endpoint address: none; the default route or
+ * the outside interface (the internet, in clear: never used); a route of
+ * the operator's through another interface (Direct Connect, a router on
+ * the LAN: used, and said); one of cgw's tunnels. */
+enum dns_route { DNS_ROUTE_NONE, DNS_ROUTE_OUTSIDE, DNS_ROUTE_OTHER,
+	DNS_ROUTE_TUNNEL };
 
 /* One question's fate. */
 struct dns_asked {

@@ -83,7 +83,8 @@ check "-j -t -v -r -h --help" cgwctl -
 check "conn empty" cgwctl -r ""
 check "show reset rekey reload confirm diagnose import" cgwctl -r /run/x ""
 check "show reset rekey reload confirm diagnose import" cgwctl -jr /run/x ""
-check "tunnels bgp routes metrics events" cgwctl show ""
+check "tunnels bgp routes metrics events dns" cgwctl show ""
+check "dns" cgwctl show d
 check "--since -n" cgwctl show events ""
 check "" cgwctl show events --since ""
 check "tunnels" cgwctl -j show t
@@ -98,6 +99,8 @@ check "vpn-0a1b2c3d4e5f60718-1 vpn-0a1b2c3d4e5f60718-2 cgw-f60718-1 cgw-f60718-2
     cgwctl reset ""
 check "vpn-0a1b2c3d4e5f60718-1 vpn-0a1b2c3d4e5f60718-2" cgwctl rekey vpn
 check "cgw-f60718-1 cgw-f60718-2" cgwctl diagnose cgw
+check "dns" cgwctl diagnose d
+check "" cgwctl diagnose dns ""
 check "" cgwctl reset 1 ""
 printf '%s\n' "$two_conn" >"$work/tunnels"
 check "vpn-0a1b2c3d4e5f60718-1 vpn-0a1b2c3d4e5f60718-2 vpn-0f1e2d3c4b5a69788-1 vpn-0f1e2d3c4b5a69788-2 cgw-f60718-1 cgw-f60718-2 cgw-a69788-1 cgw-a69788-2" \

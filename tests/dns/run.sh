@@ -221,16 +221,30 @@ nsx "$vpc" nft delete table inet az
 wait_for 5 "back" eval '[ "$(forwards)" = "10.2.0.53 10.2.1.53" ]' &&
 	ok "the address answers again: back in the list" || not_ok "the address answers again: back in the list"
 
-# diagnose dns: a veth is no tunnel of cgw's, so no route over the
-# tunnels (and nothing is asked there); unbound itself answers; a name
-# outside the zones is said to be
+# diagnose dns: the veth is no tunnel of cgw's (said, as a warning); both
+# addresses and unbound answer; a name outside the zones is said to be
 diag() { ctl -t diagnose dns "$1" >"$work/diag.out"; echo $? >"$work/diag.rc"; }
 diag host.corp.example
-grep -q $'^10.2.0.53\tdns-no-route\tfault\tno route to 10.2.0.53 over the tunnels: the kernel sends it out tun0' "$work/diag.out" &&
+grep -q $'^10.2.0.53\tdns-not-via-tunnels\twarning\t10.2.0.53 is routed through tun0' "$work/diag.out" &&
+	grep -q $'^10.2.1.53\tdns-answer\tok\t10.2.1.53 answers host.corp.example: 10.2.0.80' "$work/diag.out" &&
 	grep -q $'^unbound\tdns-unbound\tok\tunbound answers host.corp.example: 10.2.0.80' "$work/diag.out" &&
-	! grep -q dns-source "$work/diag.out" && [ "$(cat "$work/diag.rc")" = 1 ] &&
-	ok "diagnose dns: no route over the tunnels, unbound answers, exit 1" ||
-	{ sed 's/^/# /' "$work/diag.out"; not_ok "diagnose dns: no route over the tunnels, unbound answers, exit 1"; }
+	! grep -q dns-source "$work/diag.out" && [ "$(cat "$work/diag.rc")" = 0 ] &&
+	ok "diagnose dns: both addresses and unbound answer, exit 0" ||
+	{ sed 's/^/# /' "$work/diag.out"; not_ok "diagnose dns: both addresses and unbound answer, exit 0"; }
+# the route to one address gone: the default route would take it to the
+# internet in clear; cgwd sends nothing there and takes it out of the list
+ip -n "$box" route add default via 192.0.2.1 dev wan0
+ip -n "$box" route add 10.2.1.53/32 via 192.0.2.1 dev wan0
+wait_for 6 "out" eval '[ "$(dns_state)" = "10.2.0.53=answers 10.2.1.53=down(out) unbound=ok" ]' &&
+	ok "an address routed to the internet is not asked, and out of the list" ||
+	{ ctl show dns | sed 's/^/# /'; not_ok "an address routed to the internet is not asked, and out of the list"; }
+diag host.corp.example
+grep -q $'^10.2.1.53\tdns-no-route\tfault\tno route to 10.2.1.53 over the tunnels: the kernel would send it out wan0' "$work/diag.out" &&
+	[ "$(cat "$work/diag.rc")" = 1 ] && ok "diagnose dns: no route over the tunnels, exit 1" ||
+	{ sed 's/^/# /' "$work/diag.out"; not_ok "diagnose dns: no route over the tunnels, exit 1"; }
+ip -n "$box" route del 10.2.1.53/32
+wait_for 5 "back" eval '[ "$(forwards)" = "10.2.0.53 10.2.1.53" ]' || not_ok "back in the list after the route"
+
 diag www.other.example
 grep -q $'^-\tdns-not-forwarded\twarning' "$work/diag.out" && ok "diagnose dns: a name outside the zones" ||
 	{ sed 's/^/# /' "$work/diag.out"; not_ok "diagnose dns: a name outside the zones"; }

@@ -66,7 +66,7 @@ cgw_start_daemon() {
 	[ -e "$CGW_DIR/charon.pid" ] || : >"$CGW_DIR/charon.pid"
 	[ -e /run/charon.pid ] || : >/run/charon.pid
 	ip netns exec cgw /bin/sh -c 'mount --bind "$1/charon.pid" /run/charon.pid || exit 1
-		exec "$2" -d -f "$1/cgw.conf" -r "$1/run" -S "$1/state" -P "$3" -B "$4"' sh \
+		exec "$2" -d -f "$1/cgw.conf" -r "$1/run" -S "$1/state" -P "$3" -B "$4" -U "$1/unbound/unbound.conf"' sh \
 		"$CGW_DIR" "$CGWD" "$CGW_PLUGIN" "$([ "$CGW_ROUTING" = bgp ] && echo "$CGW_FRR" || echo none)" \
 		>>"$CGW_DIR/cgwd.log" 2>&1 </dev/null &
 	pid=$!
