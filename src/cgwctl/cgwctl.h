@@ -34,6 +34,8 @@ int cmd_diagnose(const struct cgwctl_opts *opts, int argc, char **argv);
 /* cgwctl show metrics, show events [--since WHEN] [-n COUNT] */
 int cmd_show_metrics(const struct cgwctl_opts *opts, int argc, char **argv);
 int cmd_show_events(const struct cgwctl_opts *opts, int argc, char **argv);
+/* show tunnels' last line: resolver health (nothing without a dns block) */
+void dns_summary_line(const struct cgwctl_opts *opts);
 /* cgwctl show dns */
 int cmd_show_dns(const struct cgwctl_opts *opts, int argc, char **argv);
 /* cgwctl reload */

@@ -3,7 +3,8 @@
  *
  * The resolver's side of the box: each inbound endpoint address (answers
  * or not, in unbound's forward list or taken out, the last round trip)
- * and whether unbound runs with cgw's zones.  Text or -j.
+ * and whether unbound runs with cgw's zones.  Text or -j.  And the one
+ * line show tunnels ends with.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -94,6 +95,48 @@ on_status(const void *rec, void *arg)
 	printf("%-16s %-8s %-10s %6u.%01ums %6s  %s\n", addr, ep_state(st),
 	    st->forwarded ? "yes" : "no", st->rtt_us / 1000,
 	    (st->rtt_us % 1000) / 100, since, detail);
+}
+
+struct dns_sum {
+	size_t n, answering;
+	bool unbound_seen, unbound_judged, unbound_ok;
+	char down[160];		/* the addresses that do not answer */
+};
+
+static void
+on_sum(const void *rec, void *arg)
+{
+	const struct cgw_msg_dns_status *st = rec;
+	struct dns_sum *sum = arg;
+	size_t l = strlen(sum->down);
+
+	if (st->kind == CGW_DNS_UNBOUND) {
+		sum->unbound_seen = true;
+		sum->unbound_judged = st->judged;
+		sum->unbound_ok = st->up;
+		return;
+	}
+	sum->n++;
+	if (st->judged && st->up)
+		sum->answering++;
+	else if (st->judged)
+		snprintf(sum->down + l, sizeof(sum->down) - l, "%s%.*s",
+		    l ? ", " : "", (int)sizeof(st->addr), st->addr);
+}
+
+void
+dns_summary_line(const struct cgwctl_opts *opts)
+{
+	struct dns_sum sum = { 0 };
+
+	if (ctl_stream(opts, CGW_MSG_SHOW_DNS, NULL, 0, CGW_MSG_DNS_STATUS,
+	    sizeof(struct cgw_msg_dns_status), on_sum, &sum, "show dns") != 0 ||
+	    !sum.unbound_seen)
+		return;		/* no dns block (or said on stderr) */
+	printf("\nDNS: %zu of %zu inbound endpoint addresses answer%s%s%s; unbound %s (cgwctl show dns)\n",
+	    sum.answering, sum.n, sum.down[0] ? " (down: " : "", sum.down,
+	    sum.down[0] ? ")" : "", !sum.unbound_judged ? "not heard from yet" :
+	    sum.unbound_ok ? "ok" : "ERROR");
 }
 
 int

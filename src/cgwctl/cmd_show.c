@@ -38,6 +38,10 @@ cmd_show_tunnels(const struct cgwctl_opts *opts, int argc, char **argv)
 			o->tunnel(stdout, (const void *)payload);
 	}
 	o->tail(stdout);
+	/* the resolver's health under the tunnels, for the console; -j and
+	 * -t stay one list of tunnels (show dns has the rest) */
+	if (status == 0 && o == &text_output)
+		dns_summary_line(opts);
 out:
 	if (r < 0)
 		fprintf(stderr, "cgwctl: show tunnels: %s\n", strerror(-r));

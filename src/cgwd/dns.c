@@ -1025,6 +1025,21 @@ dns_diagnose_start(struct cgwd *d, const char *name)
 	return 0;
 }
 
+const struct dns_endpoint *
+dns_endpoints(const struct cgwd *d, size_t *n, bool *unbound_ok)
+{
+	const struct dns_state *s = d->dns;
+
+	if (!s || !s->have_conf) {
+		*n = 0;
+		*unbound_ok = false;
+		return NULL;
+	}
+	*n = s->n_ep;
+	*unbound_ok = s->unbound_known && s->unbound_ok;
+	return s->ep;
+}
+
 int
 dns_status_send(struct cgwd *d, struct msgout *out, uint32_t seq)
 {

@@ -64,6 +64,10 @@ int dns_diagnose_start(struct cgwd *d, const char *name);
 struct dns_finding;
 void control_dns_diag_ready(struct cgwd *d, const struct dns_finding *f,
     size_t n);
+/* For the metrics: the inbound endpoint addresses (NULL, *n 0 without a
+ * dns block) and whether unbound is ok. */
+const struct dns_endpoint *dns_endpoints(const struct cgwd *d, size_t *n,
+    bool *unbound_ok);
 /* show dns: DNS_STATUS records (endpoints, then unbound's) and END. */
 int dns_status_send(struct cgwd *d, struct msgout *out, uint32_t seq);
 

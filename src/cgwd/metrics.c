@@ -26,6 +26,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -33,6 +34,7 @@
 #include <unistd.h>
 
 #include "cgwd/diagnose.h"
+#include "cgwd/dns.h"
 #include "cgwd/frr_conf.h"
 #include "cgwd/loop.h"
 #include "cgwd/metrics_text.h"
@@ -161,12 +163,31 @@ metrics_render(struct cgwd *d, size_t *len)
 		.t = mt,
 		.n = d->n_tunnels,
 	};
+	struct metrics_dns_endpoint dep[CGW_DNS_ENDPOINTS_MAX];
+	struct metrics_dns dns = { .ep = dep };
+	const struct dns_endpoint *de;
 	char *text = NULL;
 	FILE *f = open_memstream(&text, len);
+	size_t n_de;
 	int r;
 
 	for (size_t i = 0; i < d->n_tunnels; i++)
 		tunnel_view(d, &d->tunnels[i], &mt[i]);
+	if ((de = dns_endpoints(d, &n_de, &dns.unbound_ok))) {
+		for (size_t i = 0; i < n_de && i < CGW_DNS_ENDPOINTS_MAX; i++) {
+			char a[CGW_ADDRSTRLEN];
+
+			snprintf(dep[i].addr, sizeof(dep[i].addr), "%s",
+			    cgw_addr4_str(de[i].addr, a));
+			dep[i].up = de[i].judged && de[i].up;
+			dep[i].forwarded = de[i].forwarded;
+			dep[i].rtt_us = de[i].rtt_us;
+			dep[i].sent = de[i].sent;
+			dep[i].answered = de[i].answered;
+			dns.n++;
+		}
+		v.dns = &dns;
+	}
 	if (!f) {
 		free(mt);
 		return NULL;

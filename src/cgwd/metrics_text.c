@@ -303,6 +303,52 @@ diagnosis(FILE *out, const struct metrics_view *v)
 	}
 }
 
+/* name{endpoint="A"} V */
+static void
+dns_sample(FILE *out, const char *name, const struct metrics_dns_endpoint *e,
+    const char *value)
+{
+	fprintf(out, "%s{endpoint=\"", name);
+	label_value(out, e->addr);
+	fprintf(out, "\"} %s\n", value);
+}
+
+static void
+dns(FILE *out, const struct metrics_dns *dn)
+{
+	char val[32];
+
+	if (!dn)
+		return;
+#define PER_EP(name, type, help, fmt, expr) do {			\
+	family(out, name, type, help);					\
+	for (size_t i_ = 0; i_ < dn->n; i_++) {				\
+		const struct metrics_dns_endpoint *e_ = &dn->ep[i_];	\
+		snprintf(val, sizeof(val), fmt, expr);			\
+		dns_sample(out, name, e_, val);				\
+	}								\
+} while (0)
+	PER_EP("cgw_dns_endpoint_up", "gauge",
+	    "1 while the inbound endpoint address answers cgw's probes through the tunnels",
+	    "%d", e_->up ? 1 : 0);
+	PER_EP("cgw_dns_endpoint_forwarded", "gauge",
+	    "1 while the address is in unbound's forward list for cgw's zones",
+	    "%d", e_->forwarded ? 1 : 0);
+	PER_EP("cgw_dns_endpoint_rtt_seconds", "gauge",
+	    "Round trip of the last probe the address answered",
+	    "%.6f", e_->rtt_us / 1e6);
+	PER_EP("cgw_dns_probes_sent_total", "counter",
+	    "DNS queries cgw sent to the address as probes",
+	    "%llu", (unsigned long long)e_->sent);
+	PER_EP("cgw_dns_probes_answered_total", "counter",
+	    "Probes the address answered (any rcode)",
+	    "%llu", (unsigned long long)e_->answered);
+#undef PER_EP
+	family(out, "cgw_dns_unbound_up", "gauge",
+	    "1 while unbound takes cgw's commands and answers on every listen address");
+	fprintf(out, "cgw_dns_unbound_up %d\n", dn->unbound_ok ? 1 : 0);
+}
+
 int
 metrics_text(FILE *out, const struct metrics_view *v)
 {
@@ -326,5 +372,6 @@ metrics_text(FILE *out, const struct metrics_view *v)
 	probes(out, v);
 	failover(out, v);
 	diagnosis(out, v);
+	dns(out, v->dns);
 	return ferror(out) ? -1 : 0;
 }

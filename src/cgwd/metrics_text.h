@@ -57,6 +57,23 @@ struct metrics_tunnel {
 	unsigned int diag_severity;
 };
 
+/* An inbound endpoint address of the dns block, as cgwd's probes see it. */
+struct metrics_dns_endpoint {
+	char addr[16];
+	bool up;			/* answers (false until it has) */
+	bool forwarded;			/* in unbound's forward list */
+	uint32_t rtt_us;		/* the last answer's round trip */
+	uint64_t sent, answered;	/* probes */
+};
+
+/* The resolver's side (absent without a dns block: no dns families). */
+struct metrics_dns {
+	const struct metrics_dns_endpoint *ep;
+	size_t n;
+	bool unbound_ok;		/* takes cgw's commands, answers on
+					 * every listen address */
+};
+
 struct metrics_view {
 	const char *version;		/* cgw's */
 	const char *swan_version;	/* "" = charon not connected yet */
@@ -64,6 +81,7 @@ struct metrics_view {
 	uint64_t start_time_s;		/* cgwd's, unix time */
 	const struct metrics_tunnel *t;
 	size_t n;
+	const struct metrics_dns *dns;	/* NULL: no dns block */
 };
 
 /* Writes the exposition; returns -1 on a write error. */

@@ -205,6 +205,17 @@ out_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 	ok "a dead address leaves unbound's forward list (in $out_ms ms)" ||
 	{ ctl show dns | sed 's/^/# /'; echo "# forwards: $(forwards)"; not_ok "a dead address leaves unbound's forward list"; }
 [ "$lost" = 0 ] && ok "meanwhile all $asked queries were answered" || not_ok "meanwhile $lost of $asked queries failed"
+# the console's view: show tunnels ends with the resolver's health, the
+# metrics have it per address
+ctl show tunnels | grep -qx 'DNS: 1 of 2 inbound endpoint addresses answer (down: 10.2.1.53); unbound ok (cgwctl show dns)' &&
+	ok "show tunnels: resolver health" || { ctl show tunnels | sed 's/^/# /'; not_ok "show tunnels: resolver health"; }
+ctl show metrics >"$work/metrics"
+grep -qx 'cgw_dns_endpoint_up{endpoint="10.2.0.53"} 1' "$work/metrics" &&
+	grep -qx 'cgw_dns_endpoint_up{endpoint="10.2.1.53"} 0' "$work/metrics" &&
+	grep -qx 'cgw_dns_endpoint_forwarded{endpoint="10.2.1.53"} 0' "$work/metrics" &&
+	grep -qx 'cgw_dns_unbound_up 1' "$work/metrics" &&
+	ok "metrics: one address up, one down and out, unbound up" ||
+	{ grep cgw_dns "$work/metrics" | sed 's/^/# /'; not_ok "metrics: one address up, one down and out, unbound up"; }
 ctl -t show events | grep -q 'endpoint 10.2.1.53 down: 3 queries in a row unanswered' &&
 	ok "the history says why" || { ctl -t show events | sed 's/^/# /'; not_ok "the history says why"; }
 
@@ -266,6 +277,8 @@ wait_for 10 "removed" eval '! test -e "$work/unbound/unbound.conf.d/cgw.conf"' &
 	ok "a reload without the dns block takes the zones out of unbound" ||
 	{ ub list_forwards | sed 's/^/# /'; not_ok "a reload without the dns block takes the zones out of unbound"; }
 ctl show dns | grep -q 'no dns block' && ok "show dns: no dns block" || not_ok "show dns: no dns block"
+! ctl show tunnels | grep -q "^DNS:" && ! ctl show metrics | grep -q "^cgw_dns_" &&
+	ok "no dns block: no DNS line, no dns metrics" || not_ok "no dns block: no DNS line, no dns metrics"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

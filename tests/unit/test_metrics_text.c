@@ -12,6 +12,13 @@
 
 static struct tunnel_tally tally[2];
 static struct metrics_tunnel tunnels[2];
+/* one inbound endpoint address answers, the other is down and out */
+static const struct metrics_dns_endpoint dns_ep[2] = {
+	{ .addr = "10.2.0.53", .up = true, .forwarded = true, .rtt_us = 12345,
+	  .sent = 100, .answered = 99 },
+	{ .addr = "10.2.1.53", .sent = 100, .answered = 40 },
+};
+static const struct metrics_dns dns = { .ep = dns_ep, .n = 2 };
 
 static char *
 render(const struct metrics_view *v, size_t *len)
@@ -107,6 +114,13 @@ test_series(const char *text)
 	/* each family announced once, before its samples */
 	CHECK(count(text, "# TYPE cgw_tunnel_state gauge\n") == 1);
 	CHECK_BEFORE(text, "# TYPE cgw_probe_rtt_seconds histogram", "cgw_probe_rtt_seconds_bucket");
+	/* the resolver's side: per address, and unbound (here: not ok) */
+	CHECK(strstr(text, "cgw_dns_endpoint_up{endpoint=\"10.2.0.53\"} 1\n"));
+	CHECK(strstr(text, "cgw_dns_endpoint_up{endpoint=\"10.2.1.53\"} 0\n"));
+	CHECK(strstr(text, "cgw_dns_endpoint_forwarded{endpoint=\"10.2.1.53\"} 0\n"));
+	CHECK(strstr(text, "cgw_dns_endpoint_rtt_seconds{endpoint=\"10.2.0.53\"} 0.012345\n"));
+	CHECK(strstr(text, "cgw_dns_probes_answered_total{endpoint=\"10.2.1.53\"} 40\n"));
+	CHECK(strstr(text, "cgw_dns_unbound_up 0\n"));
 }
 
 static void
@@ -120,6 +134,8 @@ test_static_and_escaping(void)
 	tunnels[0].bgp = false;
 	tunnels[0].vpn_id = "odd\"id\\x";
 	text = render(&v, &len);
+	/* no dns block: no dns families */
+	CHECK(strstr(text, "cgw_dns_") == NULL);
 	/* no BGP series for a static connection */
 	CHECK(count(text, "cgw_bgp_session_state{") == 0);
 	CHECK(strstr(text, "vpn_id=\"odd\\\"id\\\\x\"") != NULL);
@@ -150,7 +166,7 @@ main(int argc, char **argv)
 {
 	struct metrics_view v = { .version = "9.9", .swan_version = "5.9.8",
 	    .frr_version = "8.4.4", .start_time_s = 1796357832, .t = tunnels,
-	    .n = 2 };
+	    .n = 2, .dns = &dns };
 	char *text;
 	size_t len;
 
