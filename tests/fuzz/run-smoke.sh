@@ -7,7 +7,7 @@ set -eu
 srcdir=${srcdir:-$(dirname "$0")/../..}
 builddir=${builddir:-.}
 secs=${FUZZ_SECONDS:-10}
-targets=${1:-"fuzz_conf fuzz_import_json fuzz_import_xml fuzz_import_text fuzz_frr_running fuzz_frr_adj fuzz_nft_watch fuzz_event_log fuzz_since"}
+targets=${1:-"fuzz_conf fuzz_import_json fuzz_import_xml fuzz_import_text fuzz_frr_running fuzz_frr_adj fuzz_nft_watch fuzz_event_log fuzz_since fuzz_dns_wire"}
 
 status=0
 for t in $targets; do
