@@ -63,6 +63,9 @@ cgw_conf_free(struct cgw_conf *conf)
 	free(conf->dns.listen);
 	free(conf->dns.endpoints);
 	free(conf->dns.allow);
+	free(conf->dns.listen_line);
+	free(conf->dns.endpoint_line);
+	free(conf->dns.allow_line);
 	for (size_t i = 0; i < conf->dns.n_zones; i++)
 		free(conf->dns.zones[i]);
 	free(conf->dns.zones);

@@ -171,6 +171,10 @@ struct cgw_dns_conf {
 	size_t n_zones;
 	struct cgw_prefix *allow;		/* who may ask; 0 = the advertised */
 	size_t n_allow;
+	/* each statement's line in where.file, for the validator's errors
+	 * (0: none, e.g. a configuration built in code) */
+	int source_line;
+	int *listen_line, *endpoint_line, *allow_line;
 };
 
 struct cgw_conf {

@@ -599,6 +599,14 @@ parse_gateway(struct parser *ps, const struct cgw_stmt *s)
 }
 
 /* dns { listen A; source A; endpoint A; zone NAME; allow PREFIX } */
+/* Records the line of the statement that added the n-th element. */
+static void
+dns_line(int **lines, size_t n, int line)
+{
+	*lines = xreallocarray(*lines, n, sizeof(**lines));
+	(*lines)[n - 1] = line;
+}
+
 static void
 parse_dns_addr(struct parser *ps, const struct cgw_stmt *c,
     struct in_addr **arr, size_t *n)
@@ -643,11 +651,17 @@ parse_dns(struct parser *ps, const struct cgw_stmt *s)
 		size_t one = 0;
 		int r;
 
-		if (strcmp(kw, "listen") == 0)
+		if (strcmp(kw, "listen") == 0) {
+			one = dns->n_listen;
 			parse_dns_addr(ps, c, &dns->listen, &dns->n_listen);
-		else if (strcmp(kw, "endpoint") == 0)
+			if (dns->n_listen > one)
+				dns_line(&dns->listen_line, dns->n_listen, c->line);
+		} else if (strcmp(kw, "endpoint") == 0) {
+			one = dns->n_endpoints;
 			parse_dns_addr(ps, c, &dns->endpoints, &dns->n_endpoints);
-		else if (strcmp(kw, "source") == 0) {
+			if (dns->n_endpoints > one)
+				dns_line(&dns->endpoint_line, dns->n_endpoints, c->line);
+		} else if (strcmp(kw, "source") == 0) {
 			struct in_addr *a = NULL;
 
 			if (source_line) {
@@ -656,7 +670,7 @@ parse_dns(struct parser *ps, const struct cgw_stmt *s)
 				    source_line);
 				continue;
 			}
-			source_line = c->line;
+			source_line = dns->source_line = c->line;
 			parse_dns_addr(ps, c, &a, &one);
 			if (one)
 				dns->source = a[0];
@@ -680,6 +694,8 @@ parse_dns(struct parser *ps, const struct cgw_stmt *s)
 			if (p.family && cgw_dns_add_allow(dns, &p) < 0)
 				cgw_diag_add(ps->diag, ps->file, c->line,
 				    "allow %s is listed twice", c->words[1]);
+			else if (p.family)
+				dns_line(&dns->allow_line, dns->n_allow, c->line);
 		} else
 			cgw_diag_add(ps->diag, ps->file, c->line,
 			    "unknown setting \"%s\" in the dns block (expected one of: listen, source, endpoint, zone, allow)",

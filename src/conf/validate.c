@@ -440,6 +440,18 @@ link_local(struct in_addr a)
 /* The dns block: unbound's queries must leave from an address AWS routes
  * back over the tunnels (one of the advertised prefixes) to addresses on
  * the VPC's side of them. */
+/* Where a statement of the dns block is: its own line when the parser
+ * noted one, else the block's. */
+static struct cgw_where
+dns_at(const struct cgw_dns_conf *dns, const int *lines, size_t i)
+{
+	struct cgw_where w = dns->where;
+
+	if (lines && lines[i])
+		w.line = lines[i];
+	return w;
+}
+
 static void
 check_dns(struct vctx *v)
 {
@@ -448,6 +460,7 @@ check_dns(struct vctx *v)
 	const struct cgw_conn_conf *c;
 	bool all_static = v->conf->conns != NULL;
 	char s[CGW_ADDRSTRLEN];
+	struct cgw_where w;
 
 	if (!dns->present)
 		return;
@@ -458,14 +471,15 @@ check_dns(struct vctx *v)
 	if (dns->n_endpoints == 0)
 		err(v, &dns->where, "dns: no endpoint: add the IP addresses of the Route 53 Resolver inbound endpoint (endpoint 10.2.0.53, one line each)");
 	else if (dns->n_endpoints > CGW_DNS_ENDPOINTS_MAX)
-		err(v, &dns->where, "dns: %zu endpoints: an inbound endpoint has at most %d addresses",
+		err(v, (w = dns_at(dns, dns->endpoint_line, CGW_DNS_ENDPOINTS_MAX), &w),
+		    "dns: %zu endpoints: an inbound endpoint has at most %d addresses",
 		    dns->n_endpoints, CGW_DNS_ENDPOINTS_MAX);
 	if (dns->n_zones == 0)
 		err(v, &dns->where, "dns: no zone: add the zones to resolve in the VPC (zone corp.example, one line each)");
 	if (!cgw_addr4_is_set(dns->source))
 		err(v, &dns->where, "dns: source missing: the on-prem address unbound's queries leave from (one of the advertised prefixes, e.g. the box's LAN address)");
 	else if (!addr_in(box->advertise, box->n_advertise, dns->source))
-		err(v, &dns->where, "dns: source %s is in none of the advertised prefixes: AWS has no route back to it over the tunnels (use an address of the box in an advertised prefix)",
+		err(v, (w = dns_at(dns, &dns->source_line, 0), &w), "dns: source %s is in none of the advertised prefixes: AWS has no route back to it over the tunnels (use an address of the box in an advertised prefix)",
 		    cgw_addr4_str(dns->source, s));
 	for (c = v->conf->conns; c; c = c->next)
 		all_static &= c->routing == CGW_ROUTING_STATIC;
@@ -474,8 +488,9 @@ check_dns(struct vctx *v)
 		bool routed = false;
 
 		cgw_addr4_str(e, s);
+		w = dns_at(dns, dns->endpoint_line, i);
 		if (link_local(e) || addr_in(box->advertise, box->n_advertise, e)) {
-			err(v, &dns->where, "dns: endpoint %s is not in the VPC (it is %s): use the inbound endpoint's IP addresses",
+			err(v, &w, "dns: endpoint %s is not in the VPC (it is %s): use the inbound endpoint's IP addresses",
 			    s, link_local(e) ? "a tunnel inside address" : "in an advertised on-prem prefix");
 			continue;
 		}
@@ -484,16 +499,16 @@ check_dns(struct vctx *v)
 		for (c = v->conf->conns; c; c = c->next)
 			routed |= addr_in(c->static_routes, c->n_static_routes, e);
 		if (all_static && !routed)
-			err(v, &dns->where, "dns: endpoint %s is in no connection's static-route: its queries would not go through the tunnels",
+			err(v, &w, "dns: endpoint %s is in no connection's static-route: its queries would not go through the tunnels",
 			    s);
 	}
 	for (size_t i = 0; i < dns->n_listen; i++)
 		if (link_local(dns->listen[i]))
-			err(v, &dns->where, "dns: listen %s is a link-local address: listen on the box's LAN address",
+			err(v, (w = dns_at(dns, dns->listen_line, i), &w), "dns: listen %s is a link-local address: listen on the box's LAN address",
 			    cgw_addr4_str(dns->listen[i], s));
 	for (size_t i = 0; i < dns->n_allow; i++)
 		if (dns->allow[i].len == 0)
-			err(v, &dns->where, "dns: allow %s lets anyone use the resolver: name the on-prem prefixes",
+			err(v, (w = dns_at(dns, dns->allow_line, i), &w), "dns: allow %s lets anyone use the resolver: name the on-prem prefixes",
 			    cgw_prefix_str(&dns->allow[i], s));
 }
 
