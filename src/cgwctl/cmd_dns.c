@@ -34,10 +34,11 @@ static void
 age(uint64_t since_ms, char *buf, size_t len)
 {
 	struct timespec now;
-	uint64_t s;
+	uint64_t s, now_ms;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	s = since_ms ? ((uint64_t)now.tv_sec * 1000 - since_ms) / 1000 : 0;
+	now_ms = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+	s = since_ms && now_ms > since_ms ? (now_ms - since_ms) / 1000 : 0;
 	if (!since_ms)
 		snprintf(buf, len, "-");
 	else if (s < 120)

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -35,15 +36,25 @@
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
-#define CMD_QUEUE 16
-#define CMD_OUT_MAX 2048
+#define CMD_QUEUE (CGW_DNS_ZONES_MAX + 8)	/* a forward_add per zone, and more */
+#define CMD_OUT_MAX 65536		/* list_forwards holds the operator's zones too */
+#define RETRY_S 10			/* after a refusal of unbound's */
+#define DIAG_CAP_MS 6000		/* diagnose dns answers by then, whatever waits */
 
-enum cmd_kind { CMD_RELOAD, CMD_FORWARD, CMD_LIST, CMD_GETOPT };
+/* CMD_CHECK is unbound-checkconf: a configuration unbound cannot read makes
+ * a reload kill it, so each reload is checked first. */
+enum cmd_kind { CMD_CHECK, CMD_RELOAD, CMD_FORWARD, CMD_LIST, CMD_GETOPT };
 
 struct dns_cmd {
 	enum cmd_kind kind;
 	char *args;			/* after unbound-control -c CONF */
 };
+
+/* Where unbound's forward list sends a zone when no endpoint address has
+ * a route through the tunnels: a closed port on the box, so unbound
+ * answers SERVFAIL at once instead of sending private names out of the
+ * outside interface in clear. */
+#define DNS_NOWHERE "127.0.0.1@1"
 
 #define DIAG_WAIT_MS 2000		/* for the answers to diagnose dns's queries */
 #define DIAG_ASKED (CGW_DNS_ENDPOINTS_MAX + 1)	/* the endpoints, then unbound */
@@ -76,14 +87,16 @@ struct dns_state {
 	int out_fd;
 	char out[CMD_OUT_MAX];
 	size_t out_len;
-	time_t started;
+	uint64_t started_us;
 	struct dns_cmd running;
 	bool forwards_due;		/* the live set changed: tell unbound */
 	bool reload_due;		/* the file changed (or a reload failed) */
-	time_t retry_at;		/* after a refusal */
-	time_t verify_at;		/* next list_forwards */
-	bool cmd_failed;		/* unbound-control's last run */
+	uint64_t retry_at_us;		/* after a refusal */
+	uint64_t verify_at_us;		/* next list_forwards */
+	bool cmd_failed;		/* a command's last run failed... */
+	enum cmd_kind failed_kind;	/* ...this kind's */
 	char cmd_detail[CGW_TEXT_MAX];	/* ...and what it said */
+	bool routes_failed;		/* the last route dump's error, said once */
 	bool unbound_ok;		/* commands and listening addresses */
 	bool unbound_known;
 	uint64_t unbound_since_us;
@@ -180,25 +193,60 @@ unbound_listening(struct cgwd *d)
 
 /* --- unbound-control, one run at a time ------------------------------- */
 
+static void diag_outgoing(struct cgwd *d, const char *out);
+
 /* false when it could not be queued (args freed either way) */
 static bool
 queue_cmd(struct dns_state *s, enum cmd_kind kind, char *args)
 {
 	/* a newer forward_add for a zone makes a queued one moot, and so on:
-	 * keep the queue to one of each kind and argument */
+	 * keep the queue to one of each kind and argument; a reload in
+	 * progress covers the next tick's too */
 	for (size_t i = 0; i < s->n_queue; i++)
 		if (s->queue[i].kind == kind &&
 		    strcmp(s->queue[i].args, args) == 0) {
 			free(args);
 			return true;
 		}
+	if (s->pid && kind != CMD_FORWARD && s->running.kind == kind &&
+	    s->running.args && strcmp(s->running.args, args) == 0) {
+		free(args);
+		return true;
+	}
 	if (s->n_queue == CMD_QUEUE) {
 		free(args);
-		s->forwards_due = true;	/* rebuilt at the next tick */
 		return false;
+	}
+	if (kind == CMD_GETOPT) {	/* an operator waits for it */
+		memmove(s->queue + 1, s->queue, s->n_queue * sizeof(s->queue[0]));
+		s->queue[0] = (struct dns_cmd){ kind, args };
+		s->n_queue++;
+		return true;
 	}
 	s->queue[s->n_queue++] = (struct dns_cmd){ kind, args };
 	return true;
+}
+
+/* unbound-checkconf, then the reload if it passed */
+static void
+queue_reload(struct dns_state *s)
+{
+	queue_cmd(s, CMD_CHECK, xstrdup("checkconf"));
+	queue_cmd(s, CMD_RELOAD, xstrdup("reload"));
+}
+
+/* A failed check: the reload after it must not run. */
+static void
+drop_queued(struct dns_state *s, enum cmd_kind kind)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->n_queue; i++)
+		if (s->queue[i].kind == kind)
+			free(s->queue[i].args);
+		else
+			s->queue[k++] = s->queue[i];
+	s->n_queue = k;
 }
 
 static void
@@ -232,7 +280,7 @@ on_cmd_output(void *arg, int fd, uint32_t events)
 }
 
 static int
-spawn(struct cgwd *d, const char *args)
+spawn(struct cgwd *d, enum cmd_kind kind, const char *args)
 {
 	struct dns_state *s = d->dns;
 	char *copy = xstrdup(args), *save = NULL;
@@ -241,12 +289,17 @@ spawn(struct cgwd *d, const char *args)
 	sigset_t none;
 	pid_t pid;
 
-	argv[argc++] = "unbound-control";
-	argv[argc++] = "-c";
-	argv[argc++] = d->unbound_conf;
-	for (char *w = strtok_r(copy, " ", &save); w && argc < 23;
-	    w = strtok_r(NULL, " ", &save))
-		argv[argc++] = w;
+	if (kind == CMD_CHECK) {
+		argv[argc++] = "unbound-checkconf";
+		argv[argc++] = d->unbound_conf;
+	} else {
+		argv[argc++] = "unbound-control";
+		argv[argc++] = "-c";
+		argv[argc++] = d->unbound_conf;
+		for (char *w = strtok_r(copy, " ", &save); w && argc < 23;
+		    w = strtok_r(NULL, " ", &save))
+			argv[argc++] = w;
+	}
 	argv[argc] = NULL;
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		free(copy);
@@ -269,12 +322,18 @@ spawn(struct cgwd *d, const char *args)
 		dup2(devnull, 0);
 		dup2(p[1], 1);
 		dup2(p[1], 2);
-		execvp("unbound-control", (char *const *)argv);
+		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	free(copy);
 	close(p[1]);
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	if (s->out_fd >= 0) {
+		/* the last run's pipe, still held open by a grandchild:
+		 * never two runs' output in one buffer */
+		loop_del_fd(d->loop, s->out_fd);
+		close(s->out_fd);
+	}
 	if (loop_add_fd(d->loop, p[0], EPOLLIN, on_cmd_output, d) < 0) {
 		close(p[0]);
 		p[0] = -1;
@@ -282,7 +341,7 @@ spawn(struct cgwd *d, const char *args)
 	s->out_fd = p[0];
 	s->out_len = 0;
 	s->pid = pid;
-	s->started = time(NULL);
+	s->started_us = mono_us();
 	return 0;
 }
 
@@ -296,12 +355,20 @@ run_next(struct cgwd *d)
 		return;
 	s->running = s->queue[0];
 	memmove(s->queue, s->queue + 1, --s->n_queue * sizeof(s->queue[0]));
-	if ((r = spawn(d, s->running.args)) < 0) {
-		unbound_state(d, false, "cannot run unbound-control: %s",
-		    strerror(-r));
+	if ((r = spawn(d, s->running.kind, s->running.args)) < 0) {
+		if (s->running.kind == CMD_GETOPT)
+			diag_outgoing(d, NULL);
+		else
+			unbound_state(d, false, "cannot run %s: %s",
+			    s->running.kind == CMD_CHECK ? "unbound-checkconf" :
+			    "unbound-control", strerror(-r));
+		if (s->running.kind == CMD_CHECK) {
+			drop_queued(s, CMD_RELOAD);
+			s->reload_due = true;
+		}
 		free(s->running.args);
 		s->running.args = NULL;
-		s->retry_at = time(NULL) + 10;
+		s->retry_at_us = mono_us() + RETRY_S * 1000000ull;
 		s->forwards_due = true;
 	}
 }
@@ -335,12 +402,18 @@ forwards_match(struct cgwd *d, const char *out)
 		for (size_t i = 0; i < s->n_ep; i++) {
 			const char *end = strchr(line, '\n');
 			size_t llen = end ? (size_t)(end - line) : strlen(line);
-			char needle[CGW_ADDRSTRLEN + 2];
-			bool has;
+			bool has = false;
 
-			snprintf(needle, sizeof(needle), " %s",
-			    cgw_addr4_str(s->ep[i].addr, a));
-			has = memmem(line, llen, needle, strlen(needle)) != NULL;
+			cgw_addr4_str(s->ep[i].addr, a);
+			/* whole words: 10.2.0.5 is not in "10.2.0.53" */
+			for (size_t w = 0; w < llen;) {
+				size_t wl = strcspn(line + w, " \n");
+
+				if (wl > llen - w)
+					wl = llen - w;
+				has |= wl == strlen(a) && memcmp(line + w, a, wl) == 0;
+				w += wl + 1;
+			}
 			if (has != s->ep[i].forwarded)
 				return false;
 		}
@@ -348,14 +421,28 @@ forwards_match(struct cgwd *d, const char *out)
 	return true;
 }
 
-static void diag_outgoing(struct cgwd *d, const char *out);
+/* The first line of the output that says what went wrong. */
+static void
+first_error_line(char *out)
+{
+	char *line = strstr(out, "error");
+	char *nl;
+
+	if (line) {
+		while (line > out && line[-1] != '\n')
+			line--;
+		memmove(out, line, strlen(line) + 1);
+	}
+	if ((nl = strchr(out, '\n')))
+		*nl = '\0';
+}
 
 void
 dns_reaped(struct cgwd *d, pid_t pid, int status)
 {
 	struct dns_state *s = d->dns;
-	bool ok;
-	char *nl;
+	enum cmd_kind kind;
+	bool ok, cut;
 
 	if (!s || !pid || pid != s->pid)
 		return;
@@ -363,39 +450,64 @@ dns_reaped(struct cgwd *d, pid_t pid, int status)
 		on_cmd_output(d, s->out_fd, 0);	/* what is left in the pipe */
 	s->pid = 0;
 	s->out[s->out_len] = '\0';
+	cut = s->out_len + 1 >= sizeof(s->out);
+	kind = s->running.kind;
 	ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 	    strncmp(s->out, "error", 5) != 0;
-	if (s->running.kind == CMD_LIST) {
-		if (ok && !forwards_match(d, s->out)) {
+	if (kind == CMD_LIST && ok) {
+		if (cut)
+			/* not all of it: no verdict on what is missing */
+			log_warn(LOG_DNS, "list_forwards: more than %d bytes, not compared", CMD_OUT_MAX);
+		else if (!forwards_match(d, s->out)) {
 			/* unbound restarted (runtime changes are gone) or
 			 * someone changed its forwards: ours again */
 			log_info(LOG_DNS, "unbound's forward zones differ from cgw's: setting them again");
 			s->forwards_due = true;
 		}
-	} else if (ok && s->running.kind == CMD_RELOAD)
+	} else if (ok && kind == CMD_RELOAD) {
+		/* a reload reads the files: cgw's runtime list is gone */
 		s->reload_due = false;
-	if (s->running.kind == CMD_GETOPT) {
+		s->forwards_due = true;
+	}
+	if (kind == CMD_GETOPT) {
 		diag_outgoing(d, ok ? s->out : NULL);
 		free(s->running.args);
 		s->running.args = NULL;
 		run_next(d);
 		return;		/* a question, not a change: not unbound's state */
 	}
-	s->cmd_failed = !ok;
 	if (!ok) {
-		if ((nl = strchr(s->out, '\n')))
-			*nl = '\0';
+		first_error_line(s->out);
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-			snprintf(s->out, sizeof(s->out), "unbound-control not found (install unbound)");
-		snprintf(s->cmd_detail, sizeof(s->cmd_detail),
-		    "unbound-control %.40s: %s", s->running.args,
-		    s->out[0] ? s->out : "failed without a word");
-	}
+			snprintf(s->out, sizeof(s->out), "%s not found (install unbound)",
+			    kind == CMD_CHECK ? "unbound-checkconf" : "unbound-control");
+		else if (WIFSIGNALED(status) && !s->out[0])
+			snprintf(s->out, sizeof(s->out), "no answer in %d s: killed",
+			    DNS_UNBOUND_TIMEOUT_S);
+		if (kind == CMD_CHECK)
+			snprintf(s->cmd_detail, sizeof(s->cmd_detail),
+			    "unbound-checkconf refuses unbound's configuration (cgw does not reload it): %s",
+			    s->out[0] ? s->out : "failed without a word");
+		else
+			snprintf(s->cmd_detail, sizeof(s->cmd_detail),
+			    "unbound-control %.40s: %s", s->running.args,
+			    s->out[0] ? s->out : "failed without a word");
+		s->cmd_failed = true;
+		s->failed_kind = kind;
+	} else if (s->cmd_failed && (kind != CMD_LIST ||
+	    s->failed_kind == CMD_LIST))
+		/* a reading proves unbound runs, not that a change of cgw's
+		 * that failed has since worked */
+		s->cmd_failed = false;
 	unbound_listening(d);
 	if (!ok) {
-		if (s->running.kind == CMD_FORWARD)
+		if (kind == CMD_FORWARD)
 			s->forwards_due = true;
-		s->retry_at = time(NULL) + 10;
+		if (kind == CMD_CHECK) {
+			drop_queued(s, CMD_RELOAD);
+			s->reload_due = true;
+		}
+		s->retry_at_us = mono_us() + RETRY_S * 1000000ull;
 	}
 	free(s->running.args);
 	s->running.args = NULL;
@@ -447,9 +559,13 @@ write_include(struct cgwd *d, const char *text)
 	struct dns_state *s = d->dns;
 	char *old = slurp(s->include_path), *tmp;
 	size_t len = strlen(text);
+	struct stat st;
 	int fd, r = 1;
 
-	if (old && strcmp(old, text) == 0) {
+	/* unbound reads it as user unbound after dropping root: 0644 whatever
+	 * cgwd's umask (the unit's is 077), or a reload kills unbound */
+	if (old && strcmp(old, text) == 0 && stat(s->include_path, &st) == 0 &&
+	    (st.st_mode & 07777) == 0644) {
 		free(old);
 		return 0;
 	}
@@ -460,7 +576,8 @@ write_include(struct cgwd *d, const char *text)
 		r = -errno;
 	else {
 		errno = 0;
-		if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
+		if (fchmod(fd, 0644) < 0 ||
+		    write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
 			r = errno ? -errno : -EIO;
 	}
 	if (fd >= 0 && close(fd) < 0 && r > 0)
@@ -475,15 +592,20 @@ write_include(struct cgwd *d, const char *text)
 
 #define ROUTES_MAX 4096
 
-/* The main table's unicast routes (malloc'd into *rs); the count. */
+/* The main table's unicast routes (malloc'd into *rs); the count, or
+ * -errno (said once per spell of errors). */
 static int
 routes_dump(struct cgwd *d, struct kernel_route4 **rs)
 {
+	struct dns_state *s = d->dns;
 	int n;
 
 	*rs = xcalloc(ROUTES_MAX, sizeof(**rs));
 	n = d->kernel->ops->route4_list(d->kernel, *rs, ROUTES_MAX);
-	return n < 0 ? 0 : n;
+	if (n < 0 && !s->routes_failed)
+		log_errno(LOG_DNS, n, "dns: the kernel's routes to the endpoint addresses");
+	s->routes_failed = n < 0;
+	return n;
 }
 
 /* The kernel's route to a: through which interface, one of cgw's tunnels? */
@@ -517,6 +639,17 @@ route_of(struct cgwd *d, const struct kernel_route4 *rs, int n,
 }
 
 /* --- probes ----------------------------------------------------------- */
+
+/* Not guessable from outside: an answer must match the query's id. */
+static uint16_t
+query_id(void)
+{
+	uint16_t id;
+
+	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != sizeof(id))
+		id = (uint16_t)(random() ^ (long)mono_us());
+	return id;
+}
 
 static void
 ep_set(struct cgwd *d, struct dns_endpoint *e, bool up, const char *detail)
@@ -659,8 +792,11 @@ probe(struct cgwd *d, struct dns_endpoint *e)
 		ep_set(d, e, false, why);
 		return;
 	}
-	e->id = (uint16_t)random();
-	n = dns_wire_query(d->conf->dns.zones[0], DNS_Q_SOA, e->id, q, sizeof(q));
+	e->id = query_id();
+	/* unbound answers localhost itself: its own probe does not wait on
+	 * the endpoints (down with the tunnels, unbound is still fine) */
+	n = e->local ? dns_wire_query("localhost", DNS_Q_A, e->id, q, sizeof(q)) :
+	    dns_wire_query(d->conf->dns.zones[0], DNS_Q_SOA, e->id, q, sizeof(q));
 	if (n < 0)
 		return;
 	e->last_err[0] = '\0';
@@ -680,34 +816,50 @@ queue_forwards(struct cgwd *d)
 {
 	const struct cgw_dns_conf *dns = &d->conf->dns;
 	struct dns_state *s = d->dns;
-	bool live[CGW_DNS_ENDPOINTS_MAX] = { false }, any = false;
+	bool live[CGW_DNS_ENDPOINTS_MAX] = { false }, any = false, queued = true;
+	bool routed[CGW_DNS_ENDPOINTS_MAX] = { false }, any_routed = false;
 
-	/* unjudged addresses count as live: the file lists them all */
+	/* the addresses that answer; none: those the kernel sends over the
+	 * tunnels (or a route of the operator's), each may come back; none
+	 * of those either: nowhere (DNS_NOWHERE), never the internet */
 	for (size_t i = 0; i < s->n_ep && i < CGW_DNS_ENDPOINTS_MAX; i++) {
-		live[i] = !s->ep[i].judged || s->ep[i].up;
+		live[i] = s->ep[i].up;
 		any |= live[i];
+		routed[i] = s->ep[i].route >= DNS_ROUTE_OTHER;
+		any_routed |= routed[i];
 	}
-	for (size_t i = 0; i < s->n_ep && i < CGW_DNS_ENDPOINTS_MAX; i++)
-		s->ep[i].forwarded = live[i] || !any;
+	for (size_t i = 0; i < s->n_ep && i < CGW_DNS_ENDPOINTS_MAX; i++) {
+		if (!any)
+			live[i] = routed[i];
+		s->ep[i].forwarded = live[i];
+	}
+	if (!any && !any_routed)
+		log_warn(LOG_DNS, "no endpoint address has a route through the tunnels: cgw's zones point nowhere (SERVFAIL) until one has");
 	for (size_t z = 0; z < dns->n_zones; z++)
-		queue_cmd(s, CMD_FORWARD, unbound_forward_cmd(dns, z, live));
-	s->forwards_due = false;
+		queued &= queue_cmd(s, CMD_FORWARD, unbound_forward_cmd(dns, z,
+		    live, DNS_NOWHERE));
+	/* a full queue: the rest at the next tick */
+	s->forwards_due = !queued;
 }
 
 void
 dns_tick(struct cgwd *d)
 {
 	struct dns_state *s = d->dns;
-	time_t now = time(NULL);
+	uint64_t now = mono_us();
+	bool all_judged = true;
 
 	if (!s)
 		return;
-	if (s->pid && now - s->started > DNS_UNBOUND_TIMEOUT_S) {
+	if (s->pid && now - s->started_us > DNS_UNBOUND_TIMEOUT_S * 1000000ull) {
 		log_warn(LOG_DNS, "unbound-control %s: no answer in %d s: killed",
 		    s->running.args, DNS_UNBOUND_TIMEOUT_S);
 		kill(s->pid, SIGKILL);		/* reaped by SIGCHLD */
 	}
 	if (!s->have_conf) {
+		/* taking an earlier configuration's zones out */
+		if (s->reload_due && now >= s->retry_at_us)
+			queue_reload(s);
 		run_next(d);
 		return;
 	}
@@ -715,22 +867,27 @@ dns_tick(struct cgwd *d)
 		struct kernel_route4 *rs;
 		int n = routes_dump(d, &rs);
 
-		for (size_t i = 0; i < s->n_ep; i++)
+		/* the kernel would not say: the last classification stands */
+		for (size_t i = 0; n >= 0 && i < s->n_ep; i++)
 			route_of(d, rs, n, s->ep[i].addr, &s->ep[i].route,
 			    s->ep[i].route_if);
 		free(rs);
 	}
-	for (size_t i = 0; i < s->n_all; i++)
+	for (size_t i = 0; i < s->n_all; i++) {
 		probe(d, &s->ep[i]);
-	if (now >= s->retry_at) {
+		all_judged &= s->ep[i].local || s->ep[i].judged;
+	}
+	if (now >= s->retry_at_us) {
 		if (s->reload_due)
-			queue_cmd(s, CMD_RELOAD, xstrdup("reload"));
-		if (s->forwards_due)
+			queue_reload(s);
+		/* after a start, the file's list (all addresses) stands until
+		 * each address has answered or missed */
+		if (s->forwards_due && all_judged)
 			queue_forwards(d);
 	}
-	if (now >= s->verify_at) {
+	if (now >= s->verify_at_us) {
 		queue_cmd(s, CMD_LIST, xstrdup("list_forwards"));
-		s->verify_at = now + DNS_VERIFY_S;
+		s->verify_at_us = now + DNS_VERIFY_S * 1000000ull;
 	}
 	run_next(d);
 }
@@ -755,7 +912,8 @@ dns_start(struct cgwd *d)
 				log_info(LOG_DNS, "no dns block: %s removed, unbound reloads",
 				    s->include_path);
 				event_note(d, NULL, "dns", "no dns block: cgw's zones taken out of unbound");
-				queue_cmd(s, CMD_RELOAD, xstrdup("reload"));
+				s->reload_due = true;
+				queue_reload(s);
 			}
 		}
 		return;
@@ -788,10 +946,10 @@ dns_start(struct cgwd *d)
 	else if (r > 0) {
 		log_info(LOG_DNS, "%s written: unbound reloads", s->include_path);
 		s->reload_due = true;
-		queue_cmd(s, CMD_RELOAD, xstrdup("reload"));
+		queue_reload(s);
 	}
 	/* the first list_forwards tells whether unbound runs with it */
-	s->verify_at = 0;
+	s->verify_at_us = 0;
 }
 
 void
@@ -885,6 +1043,8 @@ on_diag_answer(void *arg, int fd, uint32_t events)
 			q->rtt_us = (uint32_t)(mono_us() - g->sent_us[i]);
 			break;
 		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			q->icmp_err = -errno;	/* refused, unreachable */
 		/* answered, or refused by ICMP: nothing more will come */
 		if (q->answered || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 			loop_del_fd(d->loop, fd);
@@ -901,12 +1061,28 @@ on_diag_timer(void *arg, int fd, uint32_t events)
 	struct cgwd *d = arg;
 	uint64_t ticks;
 
+	struct dns_diag_run *g = &d->dns->diag;
+	struct itimerspec rest = { .it_value = { (DIAG_CAP_MS - DIAG_WAIT_MS) / 1000,
+	    ((DIAG_CAP_MS - DIAG_WAIT_MS) % 1000) * 1000000L } };
+
 	(void)events;
 	if (read(fd, &ticks, sizeof(ticks)) < 0 && errno == EAGAIN)
 		return;
-	d->dns->diag.timed_out = true;
-	/* get_option is bounded by unbound-control's own timeout */
-	diag_finish(d, !d->dns->diag.opt_pending);
+	if (!g->timed_out && g->opt_pending &&
+	    timerfd_settime(fd, 0, &rest, NULL) == 0) {
+		/* the answers are in (or never will be); unbound-control's
+		 * get_option gets until DIAG_CAP_MS, cgwctl waits 10 s */
+		g->timed_out = true;
+		diag_finish(d, false);
+		return;
+	}
+	g->timed_out = true;
+	if (g->opt_pending) {
+		g->opt_pending = false;	/* outgoing_known stays false */
+		log_warn(LOG_DNS, "diagnose dns: unbound-control get_option did not answer in %d ms",
+		    DIAG_CAP_MS);
+	}
+	diag_finish(d, true);
 }
 
 /* "outgoing-interface" values, one per line; NULL: unbound did not say */
@@ -946,7 +1122,7 @@ diag_ask(struct cgwd *d, size_t i, struct in_addr from, struct in_addr to)
 	uint8_t q[512];
 	int fd, n;
 
-	g->id[i] = (uint16_t)random();
+	g->id[i] = query_id();
 	if ((n = dns_wire_query(g->name, DNS_Q_A, g->id[i], q, sizeof(q))) < 0)
 		return n;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -977,6 +1153,7 @@ dns_diagnose_start(struct cgwd *d, const char *name)
 	struct dns_diag_facts *f;
 	struct kernel_route4 *rs;
 	uint8_t probe[512];
+	char canon[CGW_DNS_NAME_MAX];
 	int nr;
 
 	if (!s || !s->have_conf)
@@ -984,13 +1161,13 @@ dns_diagnose_start(struct cgwd *d, const char *name)
 	g = &s->diag;
 	if (g->active)
 		return -EBUSY;
-	if (strlen(name) >= sizeof(g->name) ||
-	    dns_wire_query(name, DNS_Q_A, 0, probe, sizeof(probe)) < 0)
+	/* the zones' rules (letters, digits, hyphens, underscores): ldns
+	 * takes "bad name!" as a name */
+	if (cgw_dns_name_canon(name, canon, sizeof(canon)) < 0 ||
+	    dns_wire_query(canon, DNS_Q_A, 0, probe, sizeof(probe)) < 0)
 		return -EINVAL;
 	memset(g, 0, sizeof(*g));
-	snprintf(g->name, sizeof(g->name), "%s", name);
-	if (g->name[0] && g->name[strlen(g->name) - 1] == '.' && g->name[1])
-		g->name[strlen(g->name) - 1] = '\0';
+	snprintf(g->name, sizeof(g->name), "%s", canon);
 	g->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (g->timer_fd < 0)
 		return -errno;
@@ -1008,8 +1185,14 @@ dns_diagnose_start(struct cgwd *d, const char *name)
 		g->fd[i] = -1;
 	nr = routes_dump(d, &rs);
 	for (size_t i = 0; i < dns->n_endpoints; i++) {
-		route_of(d, rs, nr, dns->endpoints[i], &f->ep[i].route,
-		    f->ep[i].ifname);
+		if (nr >= 0)
+			route_of(d, rs, nr, dns->endpoints[i], &f->ep[i].route,
+			    f->ep[i].ifname);
+		else {		/* what the probes last saw */
+			f->ep[i].route = s->ep[i].route;
+			snprintf(f->ep[i].ifname, sizeof(f->ep[i].ifname), "%s",
+			    s->ep[i].route_if);
+		}
 		/* a private name is not sent in clear to the internet */
 		if (f->ep[i].route >= DNS_ROUTE_OTHER)
 			f->ep[i].asked.err = diag_ask(d, i, dns->source,

@@ -4,6 +4,7 @@
 #include "cgwd/dns_diag.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -86,16 +87,23 @@ endpoint(const struct dns_diag_facts *f, size_t i, struct dns_finding *out,
 		add(out, n, e, "dns-not-via-tunnels", DNS_WARNING,
 		    "%s is routed through %s, not through cgw's tunnels: right if that is Direct Connect or another router of yours",
 		    e, f->ep[i].ifname);
-	if (q->err) {
+	if (q->err == -EADDRNOTAVAIL || q->err == -EINVAL) {
 		add(out, n, e, "dns-source-missing", DNS_FAULT,
 		    "cannot ask %s from %s: %s: the source address must be an address of this box (on its LAN interface)",
 		    e, src, strerror(-q->err));
 		return;
 	}
+	if (q->err) {
+		add(out, n, e, "dns-endpoint-silent", DNS_FAULT,
+		    "cannot send to %s from %s through %s: %s (the kernel's word)",
+		    e, src, f->ep[i].ifname, strerror(-q->err));
+		return;
+	}
 	if (!q->answered) {
 		add(out, n, e, "dns-endpoint-silent", DNS_FAULT,
-		    "%s did not answer from %s through %s: check that the endpoint's security group allows UDP and TCP 53 from the on-prem prefixes and that the address is the inbound endpoint's",
-		    e, src, f->ep[i].ifname);
+		    "%s did not answer from %s through %s%s%s%s: check that the endpoint's security group allows UDP and TCP 53 from the on-prem prefixes and that the address is the inbound endpoint's",
+		    e, src, f->ep[i].ifname, q->icmp_err ? " (" : "",
+		    q->icmp_err ? strerror(-q->icmp_err) : "", q->icmp_err ? ")" : "");
 		return;
 	}
 	if (q->reply.rcode == 3)

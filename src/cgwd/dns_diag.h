@@ -27,7 +27,8 @@ enum dns_route { DNS_ROUTE_NONE, DNS_ROUTE_OUTSIDE, DNS_ROUTE_OTHER,
 /* One question's fate. */
 struct dns_asked {
 	int err;			/* -errno: could not be sent; 0 = sent */
-	bool answered;			/* else: no answer in time */
+	bool answered;			/* else: no answer in time... */
+	int icmp_err;			/* ...or the ICMP error that came back */
 	struct dns_reply reply;
 	uint32_t rtt_us;
 };

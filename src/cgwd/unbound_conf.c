@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/xalloc.h"
 
@@ -57,7 +58,7 @@ unbound_conf_render(const struct cgw_conf *conf)
 
 char *
 unbound_forward_cmd(const struct cgw_dns_conf *dns, size_t zone,
-    const bool *live)
+    const bool *live, const char *nowhere)
 {
 	bool any = false;
 	char a[CGW_ADDRSTRLEN];
@@ -69,10 +70,15 @@ unbound_forward_cmd(const struct cgw_dns_conf *dns, size_t zone,
 		any |= live[j];
 	if (!(f = open_memstream(&text, &len)))
 		xoom();
-	fprintf(f, "forward_add %s", dns->zones[zone]);
+	/* +i: insecure, as domain-insecure in the file (a zone unbound does
+	 * not read from the file would otherwise be validated, and bogus) */
+	fprintf(f, "forward_add %s%s", strcmp(dns->zones[zone], ".") ? "+i " : "",
+	    dns->zones[zone]);
 	for (size_t j = 0; j < dns->n_endpoints; j++)
-		if (live[j] || !any)
+		if (live[j])
 			fprintf(f, " %s", cgw_addr4_str(dns->endpoints[j], a));
+	if (!any)
+		fprintf(f, " %s", nowhere);
 	if (fclose(f) != 0)
 		xoom();
 	return text;

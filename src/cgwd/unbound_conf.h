@@ -17,10 +17,10 @@
 /* The file's text (malloc'd).  Every endpoint is listed: the file is what
  * unbound starts with; dns.c takes dead ones out at run time. */
 char *unbound_conf_render(const struct cgw_conf *conf);
-/* "forward_add ZONE A1 A2 ..." for the endpoints whose live[i] is set (all
- * of them when none is: a forward-zone needs one, and every address
- * failing is no reason to send private names to the internet). */
+/* "forward_add [+i] ZONE A1 A2 ..." for the endpoints whose live[i] is set;
+ * none set: "forward_add [+i] ZONE NOWHERE" (a forward zone needs an
+ * address; the caller decides which live[] to pass). */
 char *unbound_forward_cmd(const struct cgw_dns_conf *dns, size_t zone,
-    const bool *live);
+    const bool *live, const char *nowhere);
 
 #endif

@@ -224,36 +224,47 @@ cgw_dns_add_allow(struct cgw_dns_conf *dns, const struct cgw_prefix *p)
 /* RFC 1035 names as resolvers accept them: labels of 1-63 letters, digits,
  * hyphens (and underscores, as in _msdcs zones), at most 253 in all. */
 int
+cgw_dns_name_canon(const char *in, char *name, size_t size)
+{
+	size_t len = strlen(in), label = 0;
+
+	if (strcmp(in, ".") == 0) {
+		if (size < 2)
+			return -EINVAL;
+		strcpy(name, ".");	/* the root: every name */
+		return 0;
+	}
+	if (len && in[len - 1] == '.')
+		len--;
+	if (len == 0 || len >= size || len >= CGW_DNS_NAME_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)in[i];
+
+		if (ch == '.') {
+			if (label == 0)
+				return -EINVAL;
+			label = 0;
+		} else if (isalnum(ch) || ch == '-' || ch == '_') {
+			if (++label > 63)
+				return -EINVAL;
+		} else
+			return -EINVAL;
+		name[i] = (char)tolower(ch);
+	}
+	if (label == 0)
+		return -EINVAL;
+	name[len] = '\0';
+	return 0;
+}
+
+int
 cgw_dns_add_zone(struct cgw_dns_conf *dns, const char *zone)
 {
 	char name[CGW_DNS_NAME_MAX];
-	size_t len = strlen(zone), label = 0;
 
-	if (strcmp(zone, ".") == 0)
-		strcpy(name, ".");	/* the root: every name */
-	else {
-		if (len && zone[len - 1] == '.')
-			len--;
-		if (len == 0 || len >= sizeof(name))
-			return -EINVAL;
-		for (size_t i = 0; i < len; i++) {
-			unsigned char ch = (unsigned char)zone[i];
-
-			if (ch == '.') {
-				if (label == 0)
-					return -EINVAL;
-				label = 0;
-			} else if (isalnum(ch) || ch == '-' || ch == '_') {
-				if (++label > 63)
-					return -EINVAL;
-			} else
-				return -EINVAL;
-			name[i] = (char)tolower(ch);
-		}
-		if (label == 0)
-			return -EINVAL;
-		name[len] = '\0';
-	}
+	if (cgw_dns_name_canon(zone, name, sizeof(name)) < 0)
+		return -EINVAL;
 	for (size_t i = 0; i < dns->n_zones; i++)
 		if (strcmp(dns->zones[i], name) == 0)
 			return -EEXIST;

@@ -158,6 +158,7 @@ struct cgw_box_conf {
  * a Route 53 Resolver inbound endpoint in the VPC, its queries leaving from
  * an on-prem address AWS routes back over the tunnels. */
 #define CGW_DNS_ENDPOINTS_MAX 6	/* AWS: an inbound endpoint has 2-6 addresses */
+#define CGW_DNS_ZONES_MAX 32	/* forward_add runs one zone at a time */
 #define CGW_DNS_NAME_MAX 254	/* a domain name in text, with its NUL */
 struct cgw_dns_conf {
 	struct cgw_where where;
@@ -211,6 +212,9 @@ int cgw_dns_add_allow(struct cgw_dns_conf *dns, const struct cgw_prefix *p);
  * (lower case, no final dot; "." stays "."): 0, -EINVAL when it is not a
  * domain name, -EEXIST when already listed. */
 int cgw_dns_add_zone(struct cgw_dns_conf *dns, const char *zone);
+/* The same rules for any name (diagnose dns NAME): its canonical form in
+ * name (size bytes), or -EINVAL. */
+int cgw_dns_name_canon(const char *in, char *name, size_t size);
 
 /* Names <-> enums, shared by the parser, the printer and the importers. */
 const char *cgw_encr_name(enum cgw_encr e);

@@ -476,6 +476,9 @@ check_dns(struct vctx *v)
 		    dns->n_endpoints, CGW_DNS_ENDPOINTS_MAX);
 	if (dns->n_zones == 0)
 		err(v, &dns->where, "dns: no zone: add the zones to resolve in the VPC (zone corp.example, one line each)");
+	else if (dns->n_zones > CGW_DNS_ZONES_MAX)
+		err(v, &dns->where, "dns: %zu zones: at most %d (zone . forwards every name to the VPC)",
+		    dns->n_zones, CGW_DNS_ZONES_MAX);
 	if (!cgw_addr4_is_set(dns->source))
 		err(v, &dns->where, "dns: source missing: the on-prem address unbound's queries leave from (one of the advertised prefixes, e.g. the box's LAN address)");
 	else if (!addr_in(box->advertise, box->n_advertise, dns->source))
@@ -503,7 +506,10 @@ check_dns(struct vctx *v)
 			    s);
 	}
 	for (size_t i = 0; i < dns->n_listen; i++)
-		if (link_local(dns->listen[i]))
+		if ((cgw_addr4_host(dns->listen[i]) >> 24) == 127)
+			err(v, (w = dns_at(dns, dns->listen_line, i), &w), "dns: listen %s: unbound always listens on 127.0.0.1 with a dns block; name the box's LAN address",
+			    cgw_addr4_str(dns->listen[i], s));
+		else if (link_local(dns->listen[i]))
 			err(v, (w = dns_at(dns, dns->listen_line, i), &w), "dns: listen %s is a link-local address: listen on the box's LAN address",
 			    cgw_addr4_str(dns->listen[i], s));
 	for (size_t i = 0; i < dns->n_allow; i++)

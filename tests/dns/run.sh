@@ -116,7 +116,7 @@ python3 "$srcdir/tests/lab/awsgen" --cgw-ip 192.0.2.10 --aws-ip 203.0.113.1 \
 	"$cgwctl" import -o "$work/conn.d" "$work/vpn.json" >/dev/null ||
 	{ echo "not ok - import"; exit 1; }
 asn=$(awk '$1 == "local-asn" { print $2; exit }' "$work"/conn.d/*.conf)
-write_conf() {	# [nodns]
+write_conf() {	# [nodns | more (a second zone)]
 	{
 	cat <<-EOF2
 	gateway {
@@ -133,16 +133,18 @@ write_conf() {	# [nodns]
 		endpoint 10.2.0.53
 		endpoint 10.2.1.53
 		zone corp.example
-	}
 	EOF2
+	[ "${1:-}" = more ] && printf '\tzone internal.example\n'
+	[ "${1:-}" = nodns ] || echo "}"
 	} >"$work/cgw.conf"
 	chmod 600 "$work/cgw.conf"
 }
 write_conf
 ctl() { "$cgwctl" -r "$work/run" "$@"; }
-# (ip netns exec execs cgwd: $! is cgwd's pid, for the SIGHUP below)
-ip netns exec "$box" "$cgwd" -f "$work/cgw.conf" -r "$work/run" -S "$work/state" -c none -B none \
-	-U "$work/unbound/unbound.conf" >>"$work/cgwd.log" 2>&1 &
+# (ip netns exec execs cgwd: $! is cgwd's pid, for the SIGHUP below;
+# umask 077 as cgwd.service has it: unbound's file must still be 0644)
+(umask 077 && exec ip netns exec "$box" "$cgwd" -f "$work/cgw.conf" -r "$work/run" -S "$work/state" -c none -B none \
+	-U "$work/unbound/unbound.conf" >>"$work/cgwd.log" 2>&1) &
 cgwd_pid=$!
 wait_for 10 "cgwd" test -S "$work/run/cgwd.rsock" && ok "cgwd started" ||
 	{ cat "$work/cgwd.log"; not_ok "cgwd started"; exit 1; }
@@ -253,13 +255,25 @@ diag host.corp.example
 grep -q $'^10.2.1.53\tdns-no-route\tfault\tno route to 10.2.1.53 over the tunnels: the kernel would send it out wan0' "$work/diag.out" &&
 	[ "$(cat "$work/diag.rc")" = 1 ] && ok "diagnose dns: no route over the tunnels, exit 1" ||
 	{ sed 's/^/# /' "$work/diag.out"; not_ok "diagnose dns: no route over the tunnels, exit 1"; }
+# both routed to the internet (the tunnels' routes gone): the zone points
+# nowhere (a closed local port), unbound says SERVFAIL at once, nothing
+# leaves for the endpoint in clear
+ip -n "$box" route add 10.2.0.53/32 via 192.0.2.1 dev wan0
+wait_for 8 "nowhere" eval '[ "$(forwards)" = 127.0.0.1 ]' &&
+	ok "no address routed over the tunnels: the zone points nowhere" ||
+	{ echo "# forwards: $(forwards)"; not_ok "no address routed over the tunnels: the zone points nowhere"; }
+nsx "$lan" drill @10.1.0.1 nowhere.corp.example A 2>&1 | grep -q 'rcode: SERVFAIL' &&
+	ok "...and a client gets SERVFAIL" || not_ok "...and a client gets SERVFAIL"
+ip -n "$box" route del 10.2.0.53/32
 ip -n "$box" route del 10.2.1.53/32
-wait_for 5 "back" eval '[ "$(forwards)" = "10.2.0.53 10.2.1.53" ]' || not_ok "back in the list after the route"
+wait_for 8 "back" eval '[ "$(forwards)" = "10.2.0.53 10.2.1.53" ]' || not_ok "back in the list after the route"
 
 diag www.other.example
 grep -q $'^-\tdns-not-forwarded\twarning' "$work/diag.out" && ok "diagnose dns: a name outside the zones" ||
 	{ sed 's/^/# /' "$work/diag.out"; not_ok "diagnose dns: a name outside the zones"; }
-ctl diagnose dns 'bad name!' >/dev/null 2>&1; [ $? = 1 ] && ok "diagnose dns: a bad name is refused" || not_ok "diagnose dns: a bad name is refused"
+ctl diagnose dns 'bad name!' >"$work/diag.out" 2>&1; rc=$?
+[ $rc = 1 ] && grep -q 'not a domain name' "$work/diag.out" && ok "diagnose dns: a bad name is refused" ||
+	{ sed 's/^/# /' "$work/diag.out"; not_ok "diagnose dns: a bad name is refused (exit $rc)"; }
 # an operator's file makes unbound also send from the outside address
 printf 'server:\n\toutgoing-interface: 192.0.2.10\n' >"$work/unbound/unbound.conf.d/local.conf"
 kill "$ub_pid"; wait "$ub_pid" 2>/dev/null; rm -f "$work/unbound/ctl"; ub_start
@@ -269,6 +283,19 @@ grep -q $'^unbound\tdns-source\tfault\tunbound also sends queries from 192.0.2.1
 	{ sed 's/^/# /' "$work/diag.out"; not_ok "diagnose dns: unbound also sends from an address AWS cannot answer"; }
 rm "$work/unbound/unbound.conf.d/local.conf"
 
+# an operator's file unbound cannot start with (a second interface line):
+# cgw does not reload unbound into its death, says why, and reloads once
+# the file is fixed
+printf 'server:\n\tinterface: 127.0.0.1\n' >"$work/unbound/unbound.conf.d/local.conf"
+write_conf more
+kill -HUP "$cgwd_pid"
+wait_for 15 "checkconf" eval 'unbound_detail | grep -q "^error unbound-checkconf refuses.*127.0.0.1 present twice"' &&
+	kill -0 "$ub_pid" && ok "a configuration unbound cannot read is not reloaded; show dns says why" ||
+	{ unbound_detail | sed 's/^/# /'; not_ok "a configuration unbound cannot read is not reloaded; show dns says why"; }
+rm "$work/unbound/unbound.conf.d/local.conf"
+wait_for 25 "reloaded" eval 'ub list_forwards | grep -q "^internal.example. "' &&
+	ok "fixed: reloaded with the new zone" || { ub list_forwards | sed 's/^/# /'; not_ok "fixed: reloaded with the new zone"; }
+
 # the dns block removed: a reload takes cgw's zones out of unbound
 write_conf nodns
 kill -HUP "$cgwd_pid"
@@ -277,7 +304,8 @@ wait_for 10 "removed" eval '! test -e "$work/unbound/unbound.conf.d/cgw.conf"' &
 	ok "a reload without the dns block takes the zones out of unbound" ||
 	{ ub list_forwards | sed 's/^/# /'; not_ok "a reload without the dns block takes the zones out of unbound"; }
 ctl show dns | grep -q 'no dns block' && ok "show dns: no dns block" || not_ok "show dns: no dns block"
-! ctl show tunnels | grep -q "^DNS:" && ! ctl show metrics | grep -q "^cgw_dns_" &&
+ctl show tunnels >"$work/tunnels.out" && ctl show metrics >"$work/metrics.out" &&
+	! grep -q "^DNS:" "$work/tunnels.out" && ! grep -q "^cgw_dns_" "$work/metrics.out" &&
 	ok "no dns block: no DNS line, no dns metrics" || not_ok "no dns block: no DNS line, no dns metrics"
 
 echo "$pass passed, $fail failed"

@@ -49,14 +49,19 @@ static void
 test_forward_cmd(const struct cgw_conf *c)
 {
 	bool live[2] = { true, false };
-	char *t = unbound_forward_cmd(&c->dns, 0, live);
+	char *t = unbound_forward_cmd(&c->dns, 0, live, "127.0.0.1@1");
 
-	CHECK(strcmp(t, "forward_add corp.example 10.2.0.53") == 0);
+	/* insecure, as the file's domain-insecure */
+	CHECK(strcmp(t, "forward_add +i corp.example 10.2.0.53") == 0);
 	free(t);
-	/* none answers: all of them, so unbound keeps trying every one */
-	live[0] = false;
-	t = unbound_forward_cmd(&c->dns, 1, live);
+	live[0] = live[1] = true;
+	t = unbound_forward_cmd(&c->dns, 1, live, "127.0.0.1@1");
 	CHECK(strcmp(t, "forward_add . 10.2.0.53 10.2.1.53") == 0);
+	free(t);
+	/* none: nowhere, never an address the caller did not pass */
+	live[0] = live[1] = false;
+	t = unbound_forward_cmd(&c->dns, 0, live, "127.0.0.1@1");
+	CHECK(strcmp(t, "forward_add +i corp.example 127.0.0.1@1") == 0);
 	free(t);
 }
 
@@ -108,7 +113,7 @@ test_diagnose(const struct cgw_conf *c)
 	    strstr(x->text, "10.2.0.80 (12.3 ms through cgw-f60718-1)"));
 	CHECK((x = find(out, n, "10.2.1.53", "dns-endpoint-silent")) &&
 	    x->severity == DNS_FAULT && strstr(x->text, "security group"));
-	CHECK(find(out, n, "unbound", "dns-unbound") != NULL);
+	CHECK((x = find(out, n, "unbound", "dns-unbound")) && x->severity == DNS_OK);
 	CHECK(find(out, n, "unbound", "dns-source") == NULL);
 	CHECK(find(out, n, "-", "dns-not-forwarded") == NULL);
 
