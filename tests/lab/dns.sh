@@ -54,7 +54,8 @@ dns_vpc_start() {
 	nsx vgw nft -f - <<-EOF2
 	table inet lab_vpc { chain forward { type filter hook forward priority 0;
 		iifname "lan0" ip daddr 169.254.0.0/16 drop
-	} }
+	}
+	}
 	EOF2
 }
 

@@ -64,7 +64,8 @@ cgw_wait_usable
 nsx vpc-host nft -f - <<-EOF2 || lab_fail "nft in vpc-host"
 table inet lab_az { chain in { type filter hook input priority 0;
 	ip daddr $DNS_EP2 udp dport 53 drop
-} }
+}
+}
 EOF2
 t0=$(lab_us)
 ip netns exec onprem-host python3 "$LAB_DIR/dnsloop.py" "$CGW_LAN" corp.example 8 >"$LAB_RUN/loop-az.json" &
