@@ -50,6 +50,10 @@ struct dns_cmd {
 	char *args;			/* after unbound-control -c CONF */
 };
 
+/* What the file says between a dns block's removal and unbound's reload. */
+#define TOMBSTONE "# Written by cgwd: no dns block in cgw.conf any more; this file goes once\n" \
+	"# unbound has reloaded without it.\n"
+
 /* Where unbound's forward list sends a zone when no endpoint address has
  * a route through the tunnels: a closed port on the box, so unbound
  * answers SERVFAIL at once instead of sending private names out of the
@@ -468,6 +472,8 @@ dns_reaped(struct cgwd *d, pid_t pid, int status)
 		/* a reload reads the files: cgw's runtime list is gone */
 		s->reload_due = false;
 		s->forwards_due = true;
+		if (!s->have_conf && unlink(s->include_path) < 0 && errno != ENOENT)
+			log_errno(LOG_DNS, -errno, "remove %s", s->include_path);
 	}
 	if (kind == CMD_GETOPT) {
 		diag_outgoing(d, ok ? s->out : NULL);
@@ -904,14 +910,19 @@ dns_start(struct cgwd *d)
 	s->out_fd = -1;
 	s->include_path = include_path_of(d->unbound_conf);
 	if (!dns->present) {
-		/* an earlier configuration's zones must not outlive it */
+		/* an earlier configuration's zones must not outlive it: the
+		 * file becomes a comment until unbound has reloaded, then goes
+		 * (a cgwd started in between finds it, and reloads again) */
 		if (ours(s->include_path)) {
-			if (unlink(s->include_path) < 0)
-				log_errno(LOG_DNS, -errno, "remove %s", s->include_path);
+			r = write_include(d, TOMBSTONE);
+			if (r < 0)
+				log_errno(LOG_DNS, r, "empty %s", s->include_path);
 			else {
-				log_info(LOG_DNS, "no dns block: %s removed, unbound reloads",
-				    s->include_path);
-				event_note(d, NULL, "dns", "no dns block: cgw's zones taken out of unbound");
+				if (r > 0) {
+					log_info(LOG_DNS, "no dns block: cgw's zones out of %s, unbound reloads",
+					    s->include_path);
+					event_note(d, NULL, "dns", "no dns block: cgw's zones taken out of unbound");
+				}
 				s->reload_due = true;
 				queue_reload(s);
 			}

@@ -296,13 +296,24 @@ rm "$work/unbound/unbound.conf.d/local.conf"
 wait_for 25 "reloaded" eval 'ub list_forwards | grep -q "^internal.example. "' &&
 	ok "fixed: reloaded with the new zone" || { ub list_forwards | sed 's/^/# /'; not_ok "fixed: reloaded with the new zone"; }
 
-# the dns block removed: a reload takes cgw's zones out of unbound
+# the dns block removed while unbound is down: the file keeps only a
+# comment until unbound has reloaded (across a re-exec of cgwd), then goes
+inc=$work/unbound/unbound.conf.d/cgw.conf
+kill "$ub_pid"; wait "$ub_pid" 2>/dev/null; rm -f "$work/unbound/ctl"
 write_conf nodns
 kill -HUP "$cgwd_pid"
-wait_for 10 "removed" eval '! test -e "$work/unbound/unbound.conf.d/cgw.conf"' &&
+wait_for 10 "emptied" grep -q "no dns block in cgw.conf any more" "$inc" &&
+	! grep -q "forward-zone" "$inc" && ok "dns block removed, unbound down: cgw's zones out of the file" ||
+	{ sed 's/^/# /' "$inc"; not_ok "dns block removed, unbound down: cgw's zones out of the file"; }
+kill -HUP "$cgwd_pid"
+wait_for 10 "cgwd back" eval 'ctl show dns | grep -q "no dns block"'
+sleep 2
+test -e "$inc" && ok "...kept while unbound cannot reload, across a re-exec" || not_ok "...kept while unbound cannot reload, across a re-exec"
+ub_start || not_ok "unbound starts again"
+wait_for 25 "removed" eval '! test -e "$inc"' &&
 	wait_for 10 "unloaded" eval '[ -z "$(forwards)" ]' &&
-	ok "a reload without the dns block takes the zones out of unbound" ||
-	{ ub list_forwards | sed 's/^/# /'; not_ok "a reload without the dns block takes the zones out of unbound"; }
+	ok "unbound back: reloaded without cgw's zones, the file gone" ||
+	{ ub list_forwards | sed 's/^/# /'; not_ok "unbound back: reloaded without cgw's zones, the file gone"; }
 ctl show dns | grep -q 'no dns block' && ok "show dns: no dns block" || not_ok "show dns: no dns block"
 ctl show tunnels >"$work/tunnels.out" && ctl show metrics >"$work/metrics.out" &&
 	! grep -q "^DNS:" "$work/tunnels.out" && ! grep -q "^cgw_dns_" "$work/metrics.out" &&
