@@ -86,11 +86,13 @@ ip netns exec "$vpc" unbound -d -p -c "$work/vpc/unbound.conf" >"$work/vpc/log" 
 vpc_pid=$!
 
 # the box's unbound, set up as Debian's package does it (includes
-# unbound.conf.d, control over a unix socket), without the chroot
+# unbound.conf.d, control over a unix socket, drops root for user unbound:
+# a reload re-reads the files as that user), without the chroot
 mkdir -p "$work/unbound/unbound.conf.d"
+chmod 755 "$work" "$work/unbound" "$work/unbound/unbound.conf.d"
 cat >"$work/unbound/unbound.conf" <<EOF2
 server:
-	username: ""
+	username: "unbound"
 	chroot: ""
 	directory: "$work/unbound"
 	pidfile: "$work/unbound/unbound.pid"
