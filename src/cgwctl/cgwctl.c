@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "cgwctl/cgwctl.h"
 
@@ -70,6 +71,9 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+
+	/* import reads PSKs: no core dump of them (quietly: a tool) */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
 	/* "+": stop at the command word; its options are its own. */
 	while ((ch = getopt_long(argc, argv, "+hjr:tv", longopts, NULL)) != -1) {

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,10 +34,11 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: cgwd [-dnv] [-B vtydir|none] [-c charon|none] [-f file] [-P plugin.so] [-r rundir] [-S statedir] [-U unbound.conf]\n"
+	fprintf(stderr, "usage: cgwd [-dnv] [--show-secrets] [-B vtydir|none] [-c charon|none] [-f file] [-P plugin.so] [-r rundir] [-S statedir] [-U unbound.conf]\n"
 	    "  -f file    configuration (default " DEFAULT_CONF ")\n"
 	    "  -n         check the configuration and exit\n"
-	    "  -v         with -n: print the canonical configuration\n"
+	    "  -v         with -n: print the canonical configuration (PSKs hidden)\n"
+	    "  --show-secrets  with -nv: the PSKs too\n"
 	    "  -d         debug logging (cgwd always runs in the foreground)\n"
 	    "  -r dir     sockets and charon's generated configuration (default " DEFAULT_RUNDIR ")\n"
 	    "  -S dir     what outlives a reboot: the configuration a reload --confirm\n"
@@ -56,7 +58,7 @@ usage(void)
 /* Parses, validates and reports; returns the exit status.  With out,
  * hands over the valid configuration instead of freeing it. */
 static int
-check_config(const char *path, int verbose, struct cgw_conf **out)
+check_config(const char *path, int verbose, bool secrets, struct cgw_conf **out)
 {
 	struct cgw_conf *conf = cgw_conf_new();
 	struct cgw_diag diag;
@@ -82,7 +84,7 @@ check_config(const char *path, int verbose, struct cgw_conf **out)
 		*out = conf;
 		conf = NULL;
 	} else if (verbose)
-		cgw_conf_print(stdout, conf);
+		cgw_conf_print(stdout, conf, secrets);
 	else
 		printf("configuration OK\n");
 out:
@@ -153,7 +155,7 @@ run(struct cgwd *d)
 	static const int sigs[] = { SIGCHLD, SIGHUP, SIGTERM, SIGINT };
 	int r;
 
-	if (check_config(d->conf_path, 0, &d->conf) != 0)
+	if (check_config(d->conf_path, 0, false, &d->conf) != 0)
 		return 1;
 	/* An unconfirmed reload whose time ran out while cgwd was not running
 	 * (the box rebooted, cgwd was stopped): the previous configuration,
@@ -161,7 +163,7 @@ run(struct cgwd *d)
 	if (confirm_expired_at_start(d)) {
 		cgw_conf_free(d->conf);
 		d->conf = NULL;
-		if (check_config(d->conf_path, 0, &d->conf) != 0)
+		if (check_config(d->conf_path, 0, false, &d->conf) != 0)
 			return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -236,10 +238,24 @@ main(int argc, char **argv)
 	    .state_dir = DEFAULT_STATEDIR,
 	    .charon_path = DEFAULT_CHARON, .plugin_fd = -1,
 	    .unbound_conf = "/etc/unbound/unbound.conf", .argv = argv };
+	static const struct option longopts[] = {
+		{ "show-secrets", no_argument, NULL, 'K' },
+		{ NULL, 0, NULL, 0 }
+	};
 	int ch, noaction = 0, verbose = 0;
+	bool secrets = false;
 
-	while ((ch = getopt(argc, argv, "B:c:df:nP:r:S:U:v")) != -1) {
+	/* the PSKs are in this process's memory from the first read of the
+	 * configuration: no core dump, no ptrace by non-root */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		fprintf(stderr, "cgwd: prctl(PR_SET_DUMPABLE): %s\n", strerror(errno));
+
+	while ((ch = getopt_long(argc, argv, "B:c:df:nP:r:S:U:v", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
+		case 'K':
+			secrets = true;
+			break;
 		case 'B':
 			d.frr_vty_socket = strcmp(optarg, "none") ? optarg : NULL;
 			d.frr_off = strcmp(optarg, "none") == 0;
@@ -278,7 +294,7 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	if (noaction)
-		return check_config(d.conf_path, verbose, NULL);
+		return check_config(d.conf_path, verbose, secrets, NULL);
 	log_init("cgwd", d.debug, 0);
 	return run(&d);
 }

@@ -242,8 +242,9 @@ int cgw_conf_parse_buffer(struct cgw_conf *conf, const char *name,
 /* validate.c: every rule AWS and cgw impose; each violation to diag. */
 void cgw_conf_validate(struct cgw_conf *conf, struct cgw_diag *diag);
 
-/* printconf.c: the canonical form; parse(print(c)) == c. */
-void cgw_conf_print(FILE *out, const struct cgw_conf *conf);
+/* printconf.c: the canonical form; parse(print(c)) == c with secrets; without,
+ * each PSK is a comment saying it is hidden. */
+void cgw_conf_print(FILE *out, const struct cgw_conf *conf, bool secrets);
 void cgw_conn_print(FILE *out, const struct cgw_conn_conf *conn);
 /* One tunnel block (what decides whether a reload must reset it).
  * Settings added after a release are printed here only when they differ

@@ -4,7 +4,8 @@
  * Prints the model in cgw.conf syntax with every setting explicit, so an
  * operator sees the lifetimes and proposals that will really be used, and
  * so that parse(print(conf)) gives the same model (the golden tests check
- * this round trip).  cgwd -nv prints this; cgwctl import writes it.
+ * this round trip).  cgwd -nv prints this, the PSKs as a comment unless
+ * asked for them (--show-secrets); cgwctl import writes it, keys and all.
  */
 #include "conf/conf.h"
 
@@ -28,7 +29,7 @@ print_group(FILE *out, unsigned int g)
 
 static void
 tunnel_print(FILE *out, const struct cgw_conn_conf *c,
-    const struct cgw_tunnel_conf *t, bool all)
+    const struct cgw_tunnel_conf *t, bool all, bool secrets)
 {
 	const char *in = "\t\t";
 	char buf[CGW_ADDRSTRLEN];
@@ -44,8 +45,10 @@ tunnel_print(FILE *out, const struct cgw_conn_conf *c,
 		fprintf(out, "%sinside %s\n", in, cgw_prefix_str(&t->inside, buf));
 	print_addr(out, in, "inside-local", t->inside_local);
 	print_addr(out, in, "inside-remote", t->inside_remote);
-	if (t->psk)
+	if (t->psk && secrets)
 		fprintf(out, "%spsk \"%s\"\n", in, t->psk);
+	else if (t->psk)	/* a comment: pasted back, it is no key */
+		fprintf(out, "%s# psk hidden (--show-secrets prints it)\n", in);
 	fprintf(out, "%sike-version %u\n", in, t->ike_version);
 	fprintf(out, "%sphase1 encryption %s integrity %s dh-group ", in,
 	    cgw_encr_name(t->phase1.encr), cgw_integ_name(t->phase1.integ));
@@ -77,11 +80,11 @@ void
 cgw_tunnel_print(FILE *out, const struct cgw_conn_conf *c,
     const struct cgw_tunnel_conf *t)
 {
-	tunnel_print(out, c, t, false);
+	tunnel_print(out, c, t, false, true);
 }
 
-void
-cgw_conn_print(FILE *out, const struct cgw_conn_conf *c)
+static void
+conn_print(FILE *out, const struct cgw_conn_conf *c, bool secrets)
 {
 	char buf[CGW_ADDRSTRLEN];
 
@@ -99,12 +102,18 @@ cgw_conn_print(FILE *out, const struct cgw_conn_conf *c)
 		fprintf(out, "\tstatic-route %s\n",
 		    cgw_prefix_str(&c->static_routes[i], buf));
 	for (int i = 0; i < CGW_TUNNELS; i++)
-		tunnel_print(out, c, &c->tunnel[i], true);
+		tunnel_print(out, c, &c->tunnel[i], true, secrets);
 	fputs("}\n", out);
 }
 
 void
-cgw_conf_print(FILE *out, const struct cgw_conf *conf)
+cgw_conn_print(FILE *out, const struct cgw_conn_conf *c)
+{
+	conn_print(out, c, true);
+}
+
+void
+cgw_conf_print(FILE *out, const struct cgw_conf *conf, bool secrets)
 {
 	const struct cgw_box_conf *box = &conf->box;
 	char buf[CGW_ADDRSTRLEN];
@@ -154,7 +163,7 @@ cgw_conf_print(FILE *out, const struct cgw_conf *conf)
 	/* Included files are expanded: the canonical form is one file. */
 	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next) {
 		fputs(sep, out);
-		cgw_conn_print(out, c);
+		conn_print(out, c, secrets);
 		sep = "\n";
 	}
 }

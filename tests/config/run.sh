@@ -1,6 +1,7 @@
 #!/bin/sh
 # Golden tests of the configuration check: for each NAME.conf here,
-# `cgwd -nv -f NAME.conf` (on a 0600 copy) must print exactly NAME.ok,
+# `cgwd -nv -f NAME.conf` (on a 0600 copy) must print exactly NAME.ok (the
+# PSKs as comments saying they are hidden),
 # whose first line is the expected exit status.  Directories NAME.d/ hold
 # a cgw.conf with includes.  UPDATE=1 rewrites the .ok files (review the
 # diff before committing them).
@@ -46,6 +47,8 @@ done
 cp "$here/ok-minimal.conf" "$work/readable.conf"
 chmod 644 "$work/readable.conf"
 check secrecy-readable "$cgwd" -n -f readable.conf
+# -nv hides the PSKs (the goldens above); --show-secrets prints them.
+check secrets-shown "$cgwd" -nv --show-secrets -f ok-minimal.conf
 # A missing file is a clear error.
 check missing-file "$cgwd" -n -f does-not-exist.conf
 

@@ -19,7 +19,7 @@ print_conf(const struct cgw_conf *conf)
 
 	if (!f)
 		abort();
-	cgw_conf_print(f, conf);
+	cgw_conf_print(f, conf, true);
 	fclose(f);
 	return buf;
 }

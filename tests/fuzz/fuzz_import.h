@@ -36,7 +36,7 @@ fuzz_import(fuzz_importer import, const char *name, const uint8_t *data,
 	import(conf, name, (const char *)data, size, size % 2 ? &opts : NULL,
 	    &diag);
 	cgw_conf_validate(conf, &diag);
-	cgw_conf_print(devnull, conf);
+	cgw_conf_print(devnull, conf, true);
 	cgw_diag_print(devnull, &diag);
 	cgw_diag_clear(&diag);
 	cgw_conf_free(conf);

@@ -81,9 +81,9 @@ for f in "$here"/inputs/*; do
 		else
 			nok "$name: $c is mode $(mode "$w")"
 		fi
-		# Canonical already: cgwd -nv prints it back (plus the
-		# local-address it derives at load time).
-		"$cgwd" -nv -f "$w" 2>&1 | grep -v '^		local-address ' \
+		# Canonical already: cgwd -nv --show-secrets prints it back
+		# (plus the local-address it derives at load time).
+		"$cgwd" -nv --show-secrets -f "$w" 2>&1 | grep -v '^		local-address ' \
 		    >"$work/nv"
 		if grep -v '^#' "$w" | diff -u - "$work/nv"; then
 			ok "$name: $c is canonical (cgwd -nv)"

@@ -96,7 +96,7 @@ print_to_string(const struct cgw_conf *conf)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	cgw_conf_print(f, conf);
+	cgw_conf_print(f, conf, true);
 	fclose(f);
 	return buf;
 }
