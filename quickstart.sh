@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The README's two commands, on a fresh Debian 12 machine, as root:
 #
 #   ./quickstart.sh demo   the lab: a simulated AWS side and a customer

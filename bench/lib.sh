@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/lib.sh (sourced by the bench/NAME scripts): options, the build,
 # running one bench scenario (bench/lab/NN-NAME.sh) in the lab, and
 # medians over its results (one JSON object per line in bench.jsonl).

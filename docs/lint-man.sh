@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Test: the manual pages render cleanly (mandoc -T lint, warnings count).
 srcdir=${srcdir:-$(dirname "$0")/..}
 status=0 n=0

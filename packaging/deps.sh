@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs every Debian package that building cgw, its tests and its lab need.
 # Idempotent: re-running it only installs what is missing.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # strongswan-src.sh [DIR] - Debian's strongSwan source, configured as Debian
 # configures it, for building the charon plugin "cgw" out of tree.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # need.sh (sourced; set need_top to the checkout first): what a test takes
 # from Debian, checked before it is used, so that a missing package fails
 # the test with the package's name instead of a protocol symptom.

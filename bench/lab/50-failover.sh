@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 50-failover (bench/failover): the outage when the tunnel AWS sends over
 # dies, for cgw and for the baseline gateway, LAB_BENCH_RUNS times each,
 # each run on a fresh lab.  onprem-host pings vpc-host every 20 ms; the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 51-bringup (bench/bringup): start of the gateway -> both tunnels UP
 # (CHILD_SAs installed) and -> both BGP sessions Established, for cgw and
 # the baseline, LAB_BENCH_RUNS times each on a fresh lab.  One JSON line

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 52-false-failover (bench/false-failover): 2 % random loss (netem, each
 # direction, on the path to both AWS endpoints) for LAB_BENCH_MINUTES
 # minutes with both tunnels working: every failover is a false one.  For

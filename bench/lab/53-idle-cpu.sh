@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 53-idle-cpu (bench/idle-cpu): CPU the gateway's control plane uses while
 # nothing happens, over LAB_IDLE_SECONDS (default 60) with both tunnels UP
 # and BGP Established: cgwd alone (with its children, living or reaped, such as

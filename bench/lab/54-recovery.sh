@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 54-recovery (bench/recovery): recovery_run (tests/lab/recovery.sh) for
 # cgw and for the baseline gateway, LAB_BENCH_RUNS times each, each on a
 # fresh lab.  One JSON line per run into $LAB_OUT/bench.jsonl; -1 = not

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # abi-check.sh CONFIG_H [LIBDIR] - does this strongSwan config.h describe the
 # installed libcharon?  Run by the build before compiling the plugin, and by
 # configure to decide whether the plugin can be built.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: cgw_attempts - drops a second IKE_SA of a tunnel coming up
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: cgw_attempts - one IKE_SA coming up per tunnel at a time
  *

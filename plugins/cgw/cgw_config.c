@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: cgw_config - CGW_MSG_TUNNEL_LOAD -> peer_cfg, child_cfg, PSK
  *

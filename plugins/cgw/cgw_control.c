@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: cgw_control - initiate, terminate, rekey, list SAs by tunnel name
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: cgw_listener - bus hooks -> CGW_MSG_EVENT
  *

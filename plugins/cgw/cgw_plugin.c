@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: cgw_plugin - wiring, and the run-time ABI guard
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: cgwctl import [-f] [-n] [-o DIR] [-r VPC-PREFIX]... [--cgw-outside ADDR] FILE...
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: diagnose dns NAME: where resolution stops
  *

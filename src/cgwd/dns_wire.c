@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: DNS messages, through libldns (see dns_wire.h)
  */

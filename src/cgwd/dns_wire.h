@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: DNS messages for the resolver's probes and diagnose dns
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: the event history's ring and its line format (see event_log.h)
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: mark and sweep of cgw's objects in bgpd (see frr_sweep.h)
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: importers, AWS "Cisco ASA 9.7+ (VTI)" download
  *

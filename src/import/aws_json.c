@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: importers, `aws ec2 describe-vpn-connections` JSON
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * DOC: netlink plumbing shared by link.c, addr.c and route.c
  */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Test of the bash completion for cgwctl (etc/bash-completion/cgwctl): the
 # script is sourced into a bare bash (no bash-completion package), and for
 # each command line (COMP_WORDS, COMP_CWORD at the last word) COMPREPLY

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The packages the tests need against the packages packaging/deps.sh
 # installs.  For every entry of tests/needs:
 #   - its package is in `packaging/deps.sh --list` (test) or `--list lab`

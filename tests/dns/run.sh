@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cgwd and Debian's real unbound, outside the lab (no IPsec needed: a veth
 # stands in for the tunnels, cgwd runs without charon and FRR):
 #   - the dns block becomes unbound.conf.d/cgw.conf and unbound reloads

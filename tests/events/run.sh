@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cgwd's event history and its HTTP side, outside the lab (no IPsec needed:
 # cgwd runs without charon and FRR in a namespace of its own):
 #   - each event goes to Debian's real systemd-journald, started here in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: the cgw.conf parser, validator and printer.
  * Whatever parses must also print and re-parse to the same text.

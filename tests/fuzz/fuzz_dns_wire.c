@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: the DNS replies cgwd reads (src/cgwd/dns_wire.c), which
  * come from the network: whatever answers on the endpoint's address and

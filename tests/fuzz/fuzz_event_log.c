@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: the event history's file as cgwd reads it back at start
  * (src/cgwd/event_log.c).  The file may be cut by a crash, edited or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: bgpd's adj-rib-out as cgwd reads it for cgwctl show routes
  * (src/cgwd/frr_adj.c).  bgpd's answer is an outside part's: whatever it

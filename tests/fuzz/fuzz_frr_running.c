@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: bgpd's running configuration as cgwd reads it before
  * each full apply (src/cgwd/frr_sweep.c).  bgpd's text is an outside

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The body every importer fuzz target shares: import, then validate and
  * print whatever was imported; everything is freed (LeakSanitizer runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: the describe-vpn-connections JSON importer (with its embedded XML).
  */

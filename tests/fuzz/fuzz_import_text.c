@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: text download detection and the Generic, Cisco ASA, Vyatta
  * and strongSwan parsers.

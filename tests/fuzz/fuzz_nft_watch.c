@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: nf_tables notifications as cgwd's watch of its MSS clamp
  * table reads them (src/kernel/nft_watch.c).  The kernel's messages are an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fuzz target: cgwctl show events --since (src/lib/since.c), which reads
  * whatever the user typed: no crash, no read past it, and a time it

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs fuzz targets over their seed corpus (tests/fuzz/corpus/NAME).
 # As a test (no argument): every target, briefly (FUZZ_SECONDS, default 10
 # per target with libFuzzer; a plain replay otherwise).  With a target

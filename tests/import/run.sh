@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Golden tests of `cgwctl import`.  For each file in inputs/ (AWS's own
 # samples, hand-made describe-vpn-connections JSON, and corrupted copies
 # named bad-*): `cgwctl import -o out FILE`, run from a scratch directory,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # baseline.sh (sourced): gateway driver "baseline" - a customer gateway made by
 # hand in namespace cgw the way AWS's strongSwan download and the common guides
 # do it: stock charon + swanctl, pre-created xfrm interfaces (if_id per tunnel,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cgw.sh (sourced): gateway driver "cgw" - the product under test in
 # namespace cgw: `cgwctl import` of the AWS JSON, a cgw.conf for the box,
 # cgwd (which starts charon with the cgw plugin and drives FRR's bgpd

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make check's entry to the lab: every scenario in tests/lab/t against this
 # build tree, in one VM (or directly on a kernel with ESP and XFRM
 # interfaces).  A lab that cannot run is a failure, never a skip.

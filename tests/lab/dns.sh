@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dns.sh (sourced): names over the VPN in the lab.
 #
 #   dns_vpc_start        the VPC's side: a Route 53 Resolver inbound endpoint,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """dnsloop.py: an on-prem client that keeps asking, as a stub resolver does.
 
   dnsloop.py SERVER ZONE SECONDS [EVERY_S]

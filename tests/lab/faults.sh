@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # faults.sh (sourced): fault injection. Paths are cut in `inet` (between the
 # customer gateway and the AWS endpoints), AWS-side faults act on vgw.sh's
 # instances, gateway faults go through the gateway driver (gw_kill).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # gw.sh (sourced): load the driver of the customer gateway under test, in
 # namespace cgw. LAB_GATEWAY=baseline (default: baseline.sh, stock strongSwan +
 # FRR) or the name of another driver file tests/lab/<name>.sh, e.g. a cgwd

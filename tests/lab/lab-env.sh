@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lab-env.sh (sourced): what a lab run needs from the machine it runs on.
 #   lab_kernel_ok   - does the running kernel have ESP, GCM, xfrm interfaces, veth?
 #   lab_env_setup [KEEP...]

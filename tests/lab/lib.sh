@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh (sourced): helpers shared by the lab's scripts and scenarios.
 # Needs bash >= 5 ($EPOCHREALTIME: timestamps without forking, which costs
 # ~36 ms per fork under QEMU TCG).

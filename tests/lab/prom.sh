@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # prom.sh (sourced): Debian's Prometheus server in namespace cgw, scraping
 # cgwd's /metrics every second, and its HTTP API read back.
 #

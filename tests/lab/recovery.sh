@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # recovery.sh (sourced after scenario.sh): the recovery steps that lab 23
 # (cgw, with bounds) and bench/recovery (cgw and the baseline) run.  With
 # traffic on (on-prem -> VPC pings every 20 ms):

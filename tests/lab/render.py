@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """render.py: configuration files for the lab's stock strongSwan and FRR, from an
 AWS describe-vpn-connections JSON file (what awsgen writes, or a real one).
 

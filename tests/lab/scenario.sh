@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # scenario.sh (sourced by every t/NN-*.sh): the whole lab library, a standard
 # AWS connection, cleanup on exit, and a few assertions.
 . "$(dirname "${BASH_SOURCE[0]}")/vgw.sh"

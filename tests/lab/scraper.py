@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """scraper.py: scrapers of cgwd's /metrics that a server must survive.
 
   scraper.py stuck ADDR:PORT N      N connections that send 32 GETs and never

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """slow_client.py SOCKET HEADER N: a cgwctl that asks and does not read.
 
 Connects to cgwd's read-only control socket, sends N "show bgp" requests

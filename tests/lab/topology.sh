@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # topology.sh (sourced): the lab's network, each box a network namespace.
 #
 #                                                      198.51.100.0/24

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vgw-updown.sh N CIDR... [down]: charon updown script of AWS endpoint N in
 # static-routing mode. charon runs it in namespace vgw-epN with the PLUTO_*
 # variables only (no PATH); the VGW's routes live in namespace vgw.

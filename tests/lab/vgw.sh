@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vgw.sh (sourced): the simulated AWS side, configured from the AWS JSON file
 # (describe-vpn-connections) the gateway under test imports too.
 #

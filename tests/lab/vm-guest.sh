@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Stage 2 of the lab VM, PID 1 after switch_root (started by vm.sh's initramfs).
 # The root is the host's / over 9p, read-only. $labshare (kernel command line)
 # is vm.sh's writable share; $labshare/job is the command to run. Its output

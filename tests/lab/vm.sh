@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vm.sh: run one command inside a throw-away QEMU VM that boots Debian's own
 # kernel (which has ESP, xfrm interfaces, GCM, netem as modules) with this
 # machine's root filesystem shared read-only over 9p.

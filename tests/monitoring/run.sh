@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The metrics, their documentation and the alert rules, checked with
 # Prometheus's own promtool:
 #   - the exposition cgwd writes (test_metrics_text's, from the same code)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests: diagnose's cause finding (src/cgwd/diagnose.c), one set of
  * facts per cause, plus the neighbours it must not be confused with.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests of the dns block's pure parts: unbound's file and its
  * forward_add commands (unbound_conf.c), the zone match and diagnose dns's

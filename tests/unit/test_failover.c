@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests: the failover decision (src/cgwd/failover.c), as sequences
  * of events and the decisions they must produce.

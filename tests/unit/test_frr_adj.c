@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests: reading bgpd's adj-rib-out (src/cgwd/frr_adj.c), from the
  * texts FRR 8.4 prints for `show bgp ipv4 unicast neighbors A

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests: cgw's part of the FRR configuration (src/cgwd/frr_conf.c).
  * The text itself was checked against a real bgpd (every line accepted);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests: what a reload takes out of bgpd (src/cgwd/frr_sweep.c).
  * bgpd's running configuration is stood in for by what cgw wrote for the

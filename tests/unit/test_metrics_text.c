@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests of the metrics' text exposition (metrics_text.c).  With a
  * file name argument, also writes the exposition there, for promtool

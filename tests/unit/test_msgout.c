@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests: the outbox of messages for slow readers (src/lib/msg.c):
  * a peer that reads nothing makes the daemon queue, never wait, and what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests: the nf_tables notification decoder (src/kernel/nft_watch.c)
  * on notifications the kernel sent while nft changed rulesets (captured

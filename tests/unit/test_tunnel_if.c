@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests: reconciling a tunnel's XFRM interface (src/cgwd/tunnel_if.c)
  * against the in-memory kernel.  The property that matters most: a second

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """fake_cgwd.py SOCKET [RESPONDER_PID] - plays cgwd against the plugin "cgw".
 
 Why: the plugin speaks only to cgwd; this stands in for cgwd so the plugin

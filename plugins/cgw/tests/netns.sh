@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # netns.sh - the charon plugin "cgw" against a stock responder, for real.
 #
 # Why: the plugin only means something inside charon, talking IKE to a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 01-baseline: the gateway under test (default: the hand-made baseline) brings
 # both tunnels up against the simulated AWS side, BGP is Established on both,
 # and on-prem reaches the VPC through ESP.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 02-faults: the fault helpers do what they say against the gateway under test:
 # cutting AWS endpoint 1's path in `inet` takes tunnel 1 down and traffic moves
 # to tunnel 2 (bounded by BGP's hold time, 30 s, for the baseline), restoring

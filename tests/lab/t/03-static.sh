@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 03-static: a static-routing VPN connection (StaticRoutesOnly, Routes = the
 # on-prem prefix): both tunnels up, the VGW routes to on-prem over a tunnel
 # that is up (its endpoints' updown), on-prem reaches the VPC through ESP.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 10-cgw-tunnels: cgw itself, from the imported AWS file: both tunnels UP
 # (IPsec and BGP, as AWS's console counts it), on-prem reaches the VPC
 # through ESP, and `cgwctl -j show tunnels` reports it with moving counters.

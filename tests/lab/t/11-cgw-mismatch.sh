@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 11-cgw-mismatch: a PSK mismatch (tunnel 2) and an IKE proposal mismatch
 # (tunnel 1) each show as DOWN with the cause in show tunnels, and
 # `cgwctl diagnose` names them.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 12-cgw-restart: restarting cgwd loses no ping (interfaces and SAs are
 # adopted); kill -9 of charon brings both tunnels back without a human;
 # `cgwctl reset 1` re-establishes tunnel 1 in seconds while traffic goes on;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 13-cgw-failover: cutting the path of the tunnel AWS sends over moves
 # traffic, both directions, to the other tunnel long before AWS's 30 s
 # hold timer (BGP neighbor shut, more-specifics pulled over the survivor);

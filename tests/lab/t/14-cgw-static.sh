@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 14-cgw-static: a static-routing connection with cgw: both tunnels up, the
 # VPC prefix routed by cgwd through a usable tunnel, on-prem reaches the
 # VPC through ESP; when that tunnel's path is cut cgwd moves the route to

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 15-cgw-package: the Debian package, installed for real, brings both tunnels
 # UP.  `make deb` (which make check runs first) built
 # $CGW_BUILDDIR/packaging/deb/cgw_*.deb; here `dpkg -i` installs it, maintainer

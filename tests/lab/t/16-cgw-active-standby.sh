@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 16-cgw-active-standby: with `policy active-standby` both directions use
 # tunnel 1 (local preference in, AS path prepended on tunnel 2 out);
 # cutting tunnel 1 moves both directions to tunnel 2 (the more-specifics

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 17-cgw-ikev1-gcm: the other proposals AWS offers, end to end: first a
 # connection with AES-256-GCM in both phases (IKEv2, DH 20), then an
 # IKEv1 connection (AES-128/SHA-1/DH 14, which only the customer side

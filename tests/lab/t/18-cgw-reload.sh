@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 18-cgw-reload: a reload changes in bgpd exactly what changed, and takes
 # out what the configuration no longer has.
 #   1. add an on-prem prefix: the VGW receives it over both tunnels;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 19-cgw-probes-filtered: the VGW stops answering cgw's probes (ICMP echo
 # to its inside addresses dropped) on both tunnels while IKE, ESP and BGP
 # go on.  The traffic still coming in through the tunnels shows that the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 20-cgw-diagnose-path: faults on the path between cgw and AWS endpoint 1,
 # one after the other, each named by `cgwctl diagnose 1`: an MTU black
 # hole (big packets lost, small ones pass), the whole path cut (IKE

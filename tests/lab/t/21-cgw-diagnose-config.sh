@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 21-cgw-diagnose-config: settings that differ between cgw and AWS, each
 # created on purpose and named by `cgwctl diagnose`: a phase 2 proposal
 # mismatch (tunnel 1) and a PFS group mismatch that only shows at the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 22-cgw-reload-confirm: `cgwctl reload --confirm 30` with a change that
 # breaks tunnel 1 (a wrong PSK), never confirmed: the previous
 # configuration comes back by itself and both tunnels are UP within 10 s

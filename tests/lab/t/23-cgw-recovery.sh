@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 23-cgw-recovery: traffic is back as soon as the path is, without needless
 # waiting (steps in recovery.sh; bench/recovery compares with the baseline
 # gateway).  After the outside link was down for 20 s and after both paths

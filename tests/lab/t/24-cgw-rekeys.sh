@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 24-cgw-rekeys: rekeys must never cost a packet.  60 rounds on both
 # tunnels at once, alternating cgwctl rekey (IKE_SA and CHILD_SA, started
 # by cgw), AWS-side CHILD_SA rekeys and AWS-side IKE_SA rekeys, with pings

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # 25-cgw-dns: the VPC's private names from on-prem, through cgw.  The VPC
 # runs an inbound endpoint (unbound answering corp.example and
 # internal.example on two addresses, one per "AZ"); cgw's dns block

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # demo (tests/lab/run --demo): bring the lab up with the gateway under test,
 # show the tunnels, cut the path of the tunnel AWS sends over (so the
 # failover is one traffic notices), show it as it happens, restore. Not a test: it prints, and fails only if the lab does.
