@@ -14,9 +14,11 @@
 #include "cgwd/cgwd.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgwd/tunnel_if.h"
@@ -85,12 +87,17 @@ void
 state_save(struct cgwd *d)
 {
 	char path[300], tmp[310];
-	FILE *f;
+	FILE *f = NULL;
+	int fd;
 
 	snprintf(path, sizeof(path), "%s/tunnels.state", d->run_dir);
 	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	if (!(f = fopen(tmp, "w"))) {
+	/* 0600 whatever the umask: the hashes cover text with the PSKs in it */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, 0600) < 0 || !(f = fdopen(fd, "w"))) {
 		log_errno(LOG_CFG, -errno, "write %s", tmp);
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
 	for (size_t i = 0; i < d->n_tunnels; i++)
