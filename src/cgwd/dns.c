@@ -102,6 +102,8 @@ struct dns_state {
 	enum cmd_kind failed_kind;	/* ...this kind's */
 	char cmd_detail[CGW_TEXT_MAX];	/* ...and what it said */
 	bool routes_failed;		/* the last route dump's error, said once */
+	bool write_failed;		/* the file could not be written... */
+	char write_detail[CGW_TEXT_MAX];	/* ...why */
 	bool unbound_ok;		/* commands and listening addresses */
 	bool unbound_known;
 	uint64_t unbound_since_us;
@@ -180,6 +182,10 @@ unbound_listening(struct cgwd *d)
 	struct dns_state *s = d->dns;
 	char a[CGW_ADDRSTRLEN];
 
+	if (s->write_failed) {
+		unbound_state(d, false, "%s", s->write_detail);
+		return;
+	}
 	if (s->cmd_failed) {
 		unbound_state(d, false, "%s", s->cmd_detail);
 		return;
@@ -818,6 +824,8 @@ probe(struct cgwd *d, struct dns_endpoint *e)
 
 /* --- ticks ------------------------------------------------------------ */
 
+static void sync_file(struct cgwd *d);
+
 static void
 queue_forwards(struct cgwd *d)
 {
@@ -885,6 +893,8 @@ dns_tick(struct cgwd *d)
 		all_judged &= s->ep[i].local || s->ep[i].judged;
 	}
 	if (now >= s->retry_at_us) {
+		if (s->write_failed)
+			sync_file(d);
 		if (s->reload_due)
 			queue_reload(s);
 		/* after a start, the file's list (all addresses) stands until
@@ -899,12 +909,40 @@ dns_tick(struct cgwd *d)
 	run_next(d);
 }
 
+/* unbound.conf.d/cgw.conf as the dns block says; a failure is unbound's
+ * state (an error) until a later try works. */
+static void
+sync_file(struct cgwd *d)
+{
+	struct dns_state *s = d->dns;
+	char *text = unbound_conf_render(d->conf);
+	int r = write_include(d, text);
+
+	free(text);
+	if (r < 0) {
+		if (!s->write_failed)
+			log_errno(LOG_DNS, r, "write %s", s->include_path);
+		s->write_failed = true;
+		snprintf(s->write_detail, sizeof(s->write_detail),
+		    "cannot write %s: %s (cgw tries again every %d s)",
+		    s->include_path, strerror(-r), RETRY_S);
+		s->retry_at_us = mono_us() + RETRY_S * 1000000ull;
+	} else {
+		s->write_failed = false;
+		if (r > 0) {
+			log_info(LOG_DNS, "%s written: unbound reloads", s->include_path);
+			s->reload_due = true;
+			queue_reload(s);
+		}
+	}
+	unbound_listening(d);
+}
+
 void
 dns_start(struct cgwd *d)
 {
 	const struct cgw_dns_conf *dns = &d->conf->dns;
 	struct dns_state *s = xcalloc(1, sizeof(*s));
-	char *text;
 	int r;
 
 	d->dns = s;
@@ -949,17 +987,7 @@ dns_start(struct cgwd *d)
 		e->forwarded = !e->local;
 		e->since_us = mono_us();
 	}
-	text = unbound_conf_render(d->conf);
-	r = write_include(d, text);
-	free(text);
-	if (r < 0)
-		unbound_state(d, false, "cannot write %s: %s", s->include_path,
-		    strerror(-r));
-	else if (r > 0) {
-		log_info(LOG_DNS, "%s written: unbound reloads", s->include_path);
-		s->reload_due = true;
-		queue_reload(s);
-	}
+	sync_file(d);
 	/* the first list_forwards tells whether unbound runs with it */
 	s->verify_at_us = 0;
 }

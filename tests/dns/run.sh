@@ -299,6 +299,21 @@ rm "$work/unbound/unbound.conf.d/local.conf"
 wait_for 25 "reloaded" eval 'ub list_forwards | grep -q "^internal.example. "' &&
 	ok "fixed: reloaded with the new zone" || { ub list_forwards | sed 's/^/# /'; not_ok "fixed: reloaded with the new zone"; }
 
+# the file cannot be written (unbound.conf.d is not a directory): an error
+# in show dns until it can, then written and reloaded
+mv "$work/unbound/unbound.conf.d" "$work/unbound/conf.d.away"
+: >"$work/unbound/unbound.conf.d"
+write_conf
+kill -HUP "$cgwd_pid"
+wait_for 15 "write error" eval 'unbound_detail | grep -q "^error cannot write .*Not a directory"' &&
+	ok "cannot write unbound's file: show dns says so" ||
+	{ unbound_detail | sed 's/^/# /'; not_ok "cannot write unbound's file: show dns says so"; }
+rm "$work/unbound/unbound.conf.d"
+mv "$work/unbound/conf.d.away" "$work/unbound/unbound.conf.d"
+wait_for 25 "rewritten" eval '! ub list_forwards | grep -q "^internal.example. " && [ "$(dns_state)" = "10.2.0.53=answers 10.2.1.53=answers unbound=ok" ]' &&
+	ok "...written and reloaded once it can be" ||
+	{ ub list_forwards | sed 's/^/# /'; unbound_detail | sed 's/^/# /'; not_ok "...written and reloaded once it can be"; }
+
 # the dns block removed while unbound is down: the file keeps only a
 # comment until unbound has reloaded (across a re-exec of cgwd), then goes
 inc=$work/unbound/unbound.conf.d/cgw.conf
