@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * DOC: the MSS clamp kept in place (nftables)
+ * DOC: the MSS clamp and the outside firewall kept in place (nftables)
  *
- * cgwd writes its "table inet cgw" (mss.c) at start and after a reload,
+ * cgwd writes its "table inet cgw" (mss.c, outside_filter.c) at start and
+ * after a reload,
  * and again whenever another process changes it (nft_watch.h): a firewall
  * service's `nft flush ruleset` would otherwise take the clamp away
  * silently, and TCP through the tunnels would hang on full-size segments
@@ -20,6 +21,7 @@
 
 #include "cgwd/loop.h"
 #include "cgwd/mss.h"
+#include "cgwd/outside_filter.h"
 #include "lib/log.h"
 
 #define CLAMP_RETRY_S 5
@@ -51,6 +53,7 @@ clamp_apply(struct cgwd *d)
 		return;
 	}
 	mss_rules_write(f, d->conf);
+	outside_rules_write(f, d->conf);
 	fclose(f);
 	r = d->kernel->ops->nft_apply(d->kernel, text, err, sizeof(err));
 	free(text);

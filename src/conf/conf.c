@@ -26,6 +26,7 @@ cgw_conf_new(void)
 	conf->box.probe_misses = CGW_DEF_PROBE_MISSES;
 	conf->box.holddown_s = CGW_DEF_HOLDDOWN_S;
 	conf->box.ecmp = 1;
+	conf->box.outside_filter = true;
 	return conf;
 }
 

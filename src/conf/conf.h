@@ -149,6 +149,9 @@ struct cgw_box_conf {
 	unsigned int probe_misses;		/* lost in a row = tunnel dead */
 	unsigned int holddown_s;		/* healthy this long before reuse */
 	unsigned int ecmp;			/* BGP paths per prefix; 1 = no ECMP */
+	/* IKE and ESP on the outside interface only from the configured AWS
+	 * endpoints (cgw's nftables table); on unless "outside-filter off" */
+	bool outside_filter;
 	/* /metrics over HTTP: off while metrics_port is 0; on 127.0.0.1
 	 * unless metrics_listen (an IPv4 address, as written) says otherwise */
 	char *metrics_listen;

@@ -38,6 +38,7 @@ enum kind {
 	K_ENCR, K_INTEG, K_DPD_ACTION, K_STARTUP, K_ROUTING, K_GATEWAY,
 	K_GROUP,	/* unsigned int DH group, "none" = 0 */
 	K_ENCAP,	/* bool force_encap: "auto" or "udp" */
+	K_ONOFF,	/* bool: "on" or "off" */
 	K_PAIRS,	/* keyword/value pairs from a sub-table */
 };
 
@@ -137,6 +138,7 @@ static const struct setting box_settings[] = {
 	{ "router-id", K_ADDR4, B(router_id), NULL, NULL },
 	{ "failover", K_PAIRS, 0, failover_pairs, NULL },
 	{ "ecmp", K_UINT, B(ecmp), NULL, "a number of paths" },
+	{ "outside-filter", K_ONOFF, B(outside_filter), NULL, NULL },
 	{ "metrics", K_PAIRS, 0, metrics_pairs, NULL },
 	END
 };
@@ -335,6 +337,17 @@ store(struct parser *ps, int line, const struct setting *st, void *base,
 		else {
 			cgw_diag_add(ps->diag, ps->file, line,
 			    "%s: \"%s\" (expected auto or udp)", st->kw, v);
+			return -EINVAL;
+		}
+		break;
+	case K_ONOFF:
+		if (strcmp(v, "on") == 0)
+			*(bool *)dst = true;
+		else if (strcmp(v, "off") == 0)
+			*(bool *)dst = false;
+		else {
+			cgw_diag_add(ps->diag, ps->file, line,
+			    "%s: \"%s\" (expected on or off)", st->kw, v);
 			return -EINVAL;
 		}
 		break;

@@ -132,6 +132,7 @@ cgw_conf_print(FILE *out, const struct cgw_conf *conf, bool secrets)
 		fprintf(out, "\tfailover probe-interval %u probe-misses %u hold-down %u\n",
 		    box->probe_interval_ms, box->probe_misses, box->holddown_s);
 		fprintf(out, "\tecmp %u\n", box->ecmp);
+		fprintf(out, "\toutside-filter %s\n", box->outside_filter ? "on" : "off");
 		if (box->metrics_listen)
 			fprintf(out, "\tmetrics listen %s port %u\n",
 			    box->metrics_listen, box->metrics_port);

@@ -3,6 +3,7 @@
 # 10-cgw-tunnels: cgw itself, from the imported AWS file: both tunnels UP
 # (IPsec and BGP, as AWS's console counts it), on-prem reaches the VPC
 # through ESP, and `cgwctl -j show tunnels` reports it with moving counters.
+# The outside firewall drops and counts a stranger's IKE and ESP.
 LAB_GATEWAY=cgw
 . "$LAB_DIR/scenario.sh"
 lab_scenario_begin
@@ -120,4 +121,26 @@ lab_timing show_beside_stuck_client_s "$(lab_since "$t0")"
 echo >&"${SLOW[1]}"
 read -r -t 60 ends <&"${SLOW[0]}"
 [ "$ends" = 3000 ] || lab_fail "the slow client got $ends of its 3000 answers"
+
+# the outside firewall: a stranger on the internet ($INET_CGW, not an AWS
+# endpoint) sends IKE to 500 and 4500 and ESP: dropped and counted, the
+# tunnels stay UP
+dropped() { # "IKE" or "ESP": the drop rule's packet counter
+	nsx cgw nft list chain inet cgw outside | awk -v w="$1 not from" 'index($0, w) { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+}
+ike0=$(dropped IKE) esp0=$(dropped ESP)
+[ -n "$ike0" ] && [ -n "$esp0" ] || lab_fail "no outside filter in table inet cgw: $(nsx cgw nft list table inet cgw | tr '\n' ' ')"
+nsx inet python3 -c 'import socket, sys
+dst = sys.argv[1]
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+e = socket.socket(socket.AF_INET, socket.SOCK_RAW, 50)
+for i in range(20):
+    u.sendto(b"\0" * 28, (dst, 500))	# an IKE_SA_INIT-sized nothing
+    u.sendto(b"\0\0\0\0" + b"\0" * 28, (dst, 4500))
+    e.sendto(b"\x12\x34\x56\x78" + b"\0" * 28, (dst, 0))	# SPI, sequence, junk
+' "$CGW_OUTSIDE" || lab_fail "the stranger could not send"
+lab_wait 5 "the stranger's packets counted" eval '[ $(( $(dropped IKE) - ike0 )) -ge 40 ] && [ $(( $(dropped ESP) - esp0 )) -ge 20 ]' ||
+	lab_fail "outside filter: IKE dropped $(( $(dropped IKE) - ike0 )) of 40, ESP $(( $(dropped ESP) - esp0 )) of 20"
+gw_tunnel_up 1 && gw_tunnel_up 2 || lab_fail "a tunnel went down beside the stranger's packets"
+nsx onprem-host ping -c 3 -i 0.2 -W 2 "$VPC_HOST" >/dev/null || lab_fail "on-prem cannot reach the VPC beside the stranger's packets"
 lab_timing scenario_total "$(lab_since "$LAB_T0")"
