@@ -136,6 +136,7 @@ on_tick(void *arg)
 	charon_keep_up(d);
 	tunnels_retry_refused(d);
 	clamp_retry(d);
+	cleartext_tick(d);
 	dns_tick(d);
 	frr_tick(d);
 	events_flush(d);

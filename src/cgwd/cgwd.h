@@ -148,6 +148,11 @@ struct cgwd {
 		bool again;		/* changed while we wrote: write again */
 		char refused[160];	/* nftables' last refusal, "" = in place */
 		time_t next_try;
+		/* cleartext.c: the VPC prefixes learned through the tunnels
+		 * (kept in the state directory), never sent out in clear */
+		struct cgw_prefix *learned;
+		size_t n_learned;
+		uint64_t learn_at_ms;
 	} clamp;
 	struct loop *loop;
 	struct tunnel *tunnels;
@@ -249,6 +254,9 @@ uint32_t tunnel_local_asn(const struct cgwd *d, const struct tunnel *t);
 /* clamp.c: writes the MSS clamp and keeps it written */
 void clamp_start(struct cgwd *d);
 void clamp_apply(struct cgwd *d);
+/* cleartext.c */
+void cleartext_load(struct cgwd *d);
+void cleartext_tick(struct cgwd *d);
 void clamp_retry(struct cgwd *d);
 void clamp_stop(struct cgwd *d);
 

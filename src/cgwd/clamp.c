@@ -54,6 +54,7 @@ clamp_apply(struct cgwd *d)
 	}
 	mss_rules_write(f, d->conf);
 	outside_rules_write(f, d->conf);
+	cleartext_rules_write(f, d->conf, d->clamp.learned, d->clamp.n_learned);
 	fclose(f);
 	r = d->kernel->ops->nft_apply(d->kernel, text, err, sizeof(err));
 	free(text);
@@ -109,6 +110,7 @@ clamp_start(struct cgwd *d)
 {
 	int r = 0;
 
+	cleartext_load(d);
 	/* Watching first: a change between the write and the watch would
 	 * go unseen. */
 	if (!(d->clamp.watch = nft_watch_open(&r)))
@@ -137,4 +139,7 @@ void
 clamp_stop(struct cgwd *d)
 {
 	d->clamp.watch = nft_watch_free(d->clamp.watch);
+	free(d->clamp.learned);
+	d->clamp.learned = NULL;
+	d->clamp.n_learned = 0;
 }

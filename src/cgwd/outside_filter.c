@@ -42,3 +42,61 @@ outside_rules_write(FILE *out, const struct cgw_conf *conf)
 	    "\t\tiifname \"%s\" meta nfproto ipv4 meta l4proto esp counter drop comment \"ESP not from an AWS endpoint\"\n"
 	    "\t}\n}\n", ifn, ifn, ifn, ifn);
 }
+
+void
+cleartext_rules_write(FILE *out, const struct cgw_conf *conf,
+    const struct cgw_prefix *learned, size_t n_learned)
+{
+	const char *ifn = conf->box.outside_interface;
+	char a[CGW_ADDRSTRLEN];
+	bool any = false;
+
+	if (!ifn)
+		return;
+	fputs("table inet cgw { set vpc_prefixes { type ipv4_addr; flags interval; auto-merge; }; }\n"
+	    "flush set inet cgw vpc_prefixes\n"
+	    "table inet cgw { set aws_outside { type ipv4_addr; }; }\n"
+	    "flush set inet cgw aws_outside\n"
+	    "table inet cgw {\n"
+	    "\tset vpc_prefixes {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\tauto-merge\n", out);
+	/* a default route through the VPN is no VPC prefix: with it, the
+	 * box would lose its own way to the internet with the tunnels */
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
+		for (size_t i = 0; i < c->n_static_routes; i++)
+			if (c->static_routes[i].len) {
+				fprintf(out, "%s%s", any ? ", " : "\t\telements = { ",
+				    cgw_prefix_str(&c->static_routes[i], a));
+				any = true;
+			}
+	for (size_t i = 0; i < n_learned; i++)
+		if (learned[i].len) {
+			fprintf(out, "%s%s", any ? ", " : "\t\telements = { ",
+			    cgw_prefix_str(&learned[i], a));
+			any = true;
+		}
+	if (any)
+		fputs(" }\n", out);
+	fputs("\t}\n", out);
+	fputs("\tset aws_outside {\n\t\ttype ipv4_addr\n", out);
+	any = false;
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
+		for (int k = 0; k < CGW_TUNNELS; k++)
+			if (cgw_addr4_is_set(c->tunnel[k].aws_outside)) {
+				fprintf(out, "%s%s", any ? ", " : "\t\telements = { ",
+				    cgw_addr4_str(c->tunnel[k].aws_outside, a));
+				any = true;
+			}
+	if (any)
+		fputs(" }\n", out);
+	fputs("\t}\n", out);
+	fprintf(out, "\tchain cleartext_fwd {\n"
+	    "\t\ttype filter hook forward priority filter; policy accept;\n"
+	    "\t\toifname \"%s\" ip daddr @aws_outside accept\n"
+	    "\t\toifname \"%s\" ip daddr @vpc_prefixes counter drop comment \"to the VPC, not through a tunnel\"\n"
+	    "\t}\n"
+	    "\tchain cleartext_out {\n"
+	    "\t\ttype filter hook output priority filter; policy accept;\n"
+	    "\t\toifname \"%s\" ip daddr @aws_outside accept\n"
+	    "\t\toifname \"%s\" ip daddr @vpc_prefixes counter drop comment \"to the VPC, not through a tunnel\"\n"
+	    "\t}\n}\n", ifn, ifn, ifn, ifn);
+}

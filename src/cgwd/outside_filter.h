@@ -21,4 +21,13 @@
  * outside interface). */
 void outside_rules_write(FILE *out, const struct cgw_conf *conf);
 
+/* No cleartext, ever: traffic to a connection's VPC prefixes (its
+ * static-routes, and learned, the prefixes seen routed through its
+ * tunnels) that would leave the outside interface (the tunnels down, their
+ * routes gone, the default route left) is dropped and counted, forwarded
+ * or the box's own; IKE and ESP to the AWS endpoints always pass.  Without
+ * an outside interface, nothing. */
+void cleartext_rules_write(FILE *out, const struct cgw_conf *conf,
+    const struct cgw_prefix *learned, size_t n_learned);
+
 #endif

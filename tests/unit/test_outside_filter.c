@@ -41,6 +41,36 @@ rules(const char *extra)
 	return out;
 }
 
+/* the VPC prefixes (learned here; static-routes alike), never out wan0 in
+ * clear, forwarded or the box's own; the AWS endpoints always pass; a
+ * default route through the VPN is no VPC prefix */
+static void
+test_cleartext(void)
+{
+	char text[2048], *out = NULL;
+	struct cgw_prefix learned[2];
+	size_t len = 0;
+	struct cgw_conf *c;
+	FILE *f;
+
+	snprintf(text, sizeof(text), conf_text, "");
+	c = unit_conf(text);
+	CHECK(cgw_prefix_parse("10.2.0.0/16", &learned[0], false) == 0);
+	CHECK(cgw_prefix_parse("0.0.0.0/0", &learned[1], false) == 0);
+	f = open_memstream(&out, &len);
+	cleartext_rules_write(f, c, learned, 2);
+	fclose(f);
+	CHECK_BEFORE(out, "flush set inet cgw vpc_prefixes", "elements = { 10.2.0.0/16 }");
+	CHECK(strstr(out, "0.0.0.0/0") == NULL);
+	CHECK(strstr(out, "elements = { 203.0.113.10, 203.0.113.20 }"));
+	CHECK(strstr(out, "type filter hook forward priority filter"));
+	CHECK(strstr(out, "type filter hook output priority filter"));
+	CHECK_BEFORE(out, "oifname \"wan0\" ip daddr @aws_outside accept",
+	    "oifname \"wan0\" ip daddr @vpc_prefixes counter drop");
+	free(out);
+	cgw_conf_free(c);
+}
+
 int
 main(void)
 {
@@ -60,5 +90,6 @@ main(void)
 	t = rules("\toutside-filter off\n");
 	CHECK(t[0] == '\0');
 	free(t);
+	test_cleartext();
 	return unit_summary();
 }

@@ -11,7 +11,8 @@
 # AWS endpoint 1 replaced (its SAs gone without a DELETE): the tunnel is
 # UP at the VGW within 10 s of the endpoint being back (3 s here, 5.5 s
 # in a slower VM; 25 s for IPsec and 36 s for BGP when cgw waited for
-# dead peer detection).  The speed goal is bench/recovery's.
+# dead peer detection).  The speed goal is bench/recovery's.  While both
+# paths are cut, nothing bound for the VPC leaves the box in clear.
 LAB_GATEWAY=cgw
 . "$LAB_DIR/scenario.sh"
 . "$LAB_DIR/recovery.sh"
@@ -27,7 +28,22 @@ no_drops_after() {
 	[ "$drops" = "$(vgw_bgp_drops 1) $(vgw_bgp_drops 2)" ] ||
 		lab_fail "a BGP session dropped again after the recovery ($drops -> $(vgw_bgp_drops 1) $(vgw_bgp_drops 2))"
 }
+# No cleartext, ever: while both paths are cut BGP's routes go and the
+# default route is left; on-prem's pings to the VPC must not leave cgw's
+# outside interface (counted where they would arrive, in inet)
+nsx inet nft -f - <<-EOF2 || lab_fail "leak counter in inet"
+table inet lab_leak { chain pre { type filter hook prerouting priority -300;
+	iifname "to-cgw" ip daddr $VPC_NET counter
+}
+}
+EOF2
+leaked() { nsx inet nft list chain inet lab_leak pre | awk '/counter/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'; }
+held() { nsx cgw nft list chain inet cgw cleartext_fwd | awk '/not through a tunnel/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'; }
 REC_AFTER=no_drops_after recovery_run
+lab_log "VPC-bound packets out of the outside interface: $(leaked); held back by cgw: $(held)"
+[ "$(leaked)" = 0 ] || lab_fail "$(leaked) packets to $VPC_NET left cgw's outside interface in clear"
+[ "$(held)" -gt 0 ] || lab_fail "cgw's cleartext guard held nothing back while both paths were cut (BGP routes gone?)"
+grep -q "^$VPC_NET\$" "$CGW_DIR/state/vpc-prefixes" || lab_fail "$VPC_NET not kept in vpc-prefixes: $(cat "$CGW_DIR/state/vpc-prefixes" 2>&1)"
 lab_timing outside_link_back_s "$REC_LINK"
 lab_timing both_paths_back_s "$REC_PATHS"
 lab_timing endpoint_replaced_up_s "$REC_REPLACED"

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * DOC: the VPC prefixes that never leave in clear
+ *
+ * A BGP connection's VPC prefixes are known only while AWS announces them:
+ * when both tunnels are down the routes go, the default route is left,
+ * and on-prem traffic to the VPC would leave the outside interface
+ * unencrypted.  So every prefix seen routed through a tunnel is kept (in
+ * the state directory, across restarts and reboots) and goes into the
+ * nftables set the cleartext chains drop on (outside_filter.h).  A prefix
+ * AWS stops announcing for good stays in it: remove the file
+ * (vpc-prefixes in the state directory) and reload to forget it.
+ */
+#include "cgwd/cgwd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
+
+#define LEARN_EVERY_S 2
+#define LEARNED_MAX 1024
+
+static char *
+learned_path(const struct cgwd *d)
+{
+	return xasprintf("%s/vpc-prefixes", d->state_dir);
+}
+
+static bool
+known(const struct cgwd *d, const struct cgw_prefix *p)
+{
+	for (size_t i = 0; i < d->clamp.n_learned; i++)
+		if (d->clamp.learned[i].len == p->len &&
+		    d->clamp.learned[i].addr.v4.s_addr == p->addr.v4.s_addr)
+			return true;
+	return false;
+}
+
+static bool
+learn(struct cgwd *d, const struct cgw_prefix *p)
+{
+	if (p->len == 0 || known(d, p) || d->clamp.n_learned >= LEARNED_MAX)
+		return false;
+	d->clamp.learned = xreallocarray(d->clamp.learned,
+	    d->clamp.n_learned + 1, sizeof(*d->clamp.learned));
+	d->clamp.learned[d->clamp.n_learned++] = *p;
+	return true;
+}
+
+static void
+save(struct cgwd *d)
+{
+	char *path = learned_path(d), *tmp = xasprintf("%s.new", path);
+	char a[CGW_ADDRSTRLEN];
+	FILE *f;
+
+	if (mkdir(d->state_dir, 0700) < 0 && errno != EEXIST)
+		log_errno(LOG_KNL, -errno, "mkdir %s", d->state_dir);
+	if (!(f = fopen(tmp, "we"))) {
+		log_errno(LOG_KNL, -errno, "write %s", tmp);
+		goto out;
+	}
+	for (size_t i = 0; i < d->clamp.n_learned; i++)
+		fprintf(f, "%s\n", cgw_prefix_str(&d->clamp.learned[i], a));
+	if (fclose(f) != 0 || rename(tmp, path) < 0)
+		log_errno(LOG_KNL, -errno, "write %s", path);
+out:
+	free(tmp);
+	free(path);
+}
+
+void
+cleartext_load(struct cgwd *d)
+{
+	char *path = learned_path(d), line[80];
+	FILE *f = fopen(path, "re");
+	struct cgw_prefix p;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		/* a damaged line is skipped: the prefix is learned again */
+		if (cgw_prefix_parse(line, &p, true) == 0 && p.family == AF_INET)
+			learn(d, &p);
+	}
+	if (f)
+		fclose(f);
+	free(path);
+}
+
+/* Every LEARN_EVERY_S: the main table's routes through cgw's tunnels. */
+void
+cleartext_tick(struct cgwd *d)
+{
+	struct kernel_route4 *rs;
+	bool changed = false;
+	uint64_t now = cgw_mono_ms();
+	int n;
+
+	if (now < d->clamp.learn_at_ms)
+		return;
+	d->clamp.learn_at_ms = now + LEARN_EVERY_S * 1000;
+	rs = xcalloc(4096, sizeof(*rs));
+	n = d->kernel->ops->route4_list(d->kernel, rs, 4096);
+	for (int i = 0; i < n; i++)
+		for (size_t t = 0; t < d->n_tunnels; t++)
+			/* not the tunnel's own inside /30 (169.254/16) */
+			if (d->tunnels[t].ifindex && rs[i].ifindex == d->tunnels[t].ifindex &&
+			    (cgw_addr4_host(rs[i].dst) >> 16) != 0xa9fe) {
+				struct cgw_prefix p = { .family = AF_INET,
+				    .len = rs[i].plen, .addr.v4 = rs[i].dst };
+				char a[CGW_ADDRSTRLEN];
+
+				if (learn(d, &p)) {
+					changed = true;
+					log_info(LOG_KNL, "%s is the VPC's (routed through %s): never sent out in clear",
+					    cgw_prefix_str(&p, a), d->tunnels[t].conf->ifname);
+				}
+			}
+	free(rs);
+	if (changed) {
+		save(d);
+		clamp_apply(d);
+	}
+}
