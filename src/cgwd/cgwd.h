@@ -153,6 +153,7 @@ struct cgwd {
 		struct cgw_prefix *learned;
 		size_t n_learned;
 		uint64_t learn_at_ms;
+		bool learn_failed;	/* the last read's error, said once */
 	} clamp;
 	struct loop *loop;
 	struct tunnel *tunnels;

@@ -26,6 +26,7 @@
 
 #define LEARN_EVERY_S 2
 #define LEARNED_MAX 1024
+#define ROUTES_MAX 4096			/* read of the main table, at most */
 
 static char *
 learned_path(const struct cgwd *d)
@@ -106,8 +107,11 @@ cleartext_tick(struct cgwd *d)
 	if (now < d->clamp.learn_at_ms)
 		return;
 	d->clamp.learn_at_ms = now + LEARN_EVERY_S * 1000;
-	rs = xcalloc(4096, sizeof(*rs));
-	n = d->kernel->ops->route4_list(d->kernel, rs, 4096);
+	rs = xcalloc(ROUTES_MAX, sizeof(*rs));
+	n = d->kernel->ops->route4_list(d->kernel, rs, ROUTES_MAX);
+	if (n < 0 && !d->clamp.learn_failed)
+		log_errno(LOG_KNL, n, "the kernel's routes (VPC prefixes are not learned meanwhile)");
+	d->clamp.learn_failed = n < 0;
 	for (int i = 0; i < n; i++)
 		for (size_t t = 0; t < d->n_tunnels; t++)
 			/* not the tunnel's own inside /30 (169.254/16) */
