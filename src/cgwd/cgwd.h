@@ -152,6 +152,12 @@ struct cgwd {
 		 * (kept in the state directory), never sent out in clear */
 		struct cgw_prefix *learned;
 		size_t n_learned;
+		/* the routes out of the outside interface that are not the
+		 * default route (its own subnets, the operator's): what they
+		 * carry is routed there on purpose, not in a fallback */
+		struct cgw_prefix *wan_routes;
+		size_t n_wan_routes;
+		bool learn_full;	/* LEARNED_MAX reached, said once */
 		uint64_t learn_at_ms;
 		bool learn_failed;	/* the last read's error, said once */
 	} clamp;

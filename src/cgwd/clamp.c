@@ -54,7 +54,8 @@ clamp_apply(struct cgwd *d)
 	}
 	mss_rules_write(f, d->conf);
 	outside_rules_write(f, d->conf);
-	cleartext_rules_write(f, d->conf, d->clamp.learned, d->clamp.n_learned);
+	cleartext_rules_write(f, d->conf, d->clamp.learned, d->clamp.n_learned,
+	    d->clamp.wan_routes, d->clamp.n_wan_routes);
 	fclose(f);
 	r = d->kernel->ops->nft_apply(d->kernel, text, err, sizeof(err));
 	free(text);
@@ -142,4 +143,7 @@ clamp_stop(struct cgwd *d)
 	free(d->clamp.learned);
 	d->clamp.learned = NULL;
 	d->clamp.n_learned = 0;
+	free(d->clamp.wan_routes);
+	d->clamp.wan_routes = NULL;
+	d->clamp.n_wan_routes = 0;
 }

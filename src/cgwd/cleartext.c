@@ -14,6 +14,7 @@
 #include "cgwd/cgwd.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +48,15 @@ known(const struct cgwd *d, const struct cgw_prefix *p)
 static bool
 learn(struct cgwd *d, const struct cgw_prefix *p)
 {
-	if (p->len == 0 || known(d, p) || d->clamp.n_learned >= LEARNED_MAX)
+	if (p->len == 0 || known(d, p))
 		return false;
+	if (d->clamp.n_learned >= LEARNED_MAX) {
+		if (!d->clamp.learn_full)
+			log_warn(LOG_KNL, "%d VPC prefixes learned: no more are (summarise them in AWS)",
+			    LEARNED_MAX);
+		d->clamp.learn_full = true;
+		return false;
+	}
 	d->clamp.learned = xreallocarray(d->clamp.learned,
 	    d->clamp.n_learned + 1, sizeof(*d->clamp.learned));
 	d->clamp.learned[d->clamp.n_learned++] = *p;
@@ -95,13 +103,26 @@ cleartext_load(struct cgwd *d)
 	free(path);
 }
 
-/* Every LEARN_EVERY_S: the main table's routes through cgw's tunnels. */
+static bool
+same_prefixes(const struct cgw_prefix *a, size_t na, const struct cgw_prefix *b,
+    size_t nb)
+{
+	return na == nb && (na == 0 || memcmp(a, b, na * sizeof(*a)) == 0);
+}
+
+/* Every LEARN_EVERY_S: the main table's routes through cgw's tunnels (the
+ * VPC's, but for cgw's own: static routes, which the configuration has),
+ * and those out of the outside interface but the default route. */
 void
 cleartext_tick(struct cgwd *d)
 {
 	struct kernel_route4 *rs;
+	struct cgw_prefix *wan = NULL;
+	size_t n_wan = 0;
 	bool changed = false;
 	uint64_t now = cgw_mono_ms();
+	unsigned int wan_if = d->conf->box.outside_interface ?
+	    if_nametoindex(d->conf->box.outside_interface) : 0;
 	int n;
 
 	if (now < d->clamp.learn_at_ms)
@@ -112,13 +133,36 @@ cleartext_tick(struct cgwd *d)
 	if (n < 0 && !d->clamp.learn_failed)
 		log_errno(LOG_KNL, n, "the kernel's routes (VPC prefixes are not learned meanwhile)");
 	d->clamp.learn_failed = n < 0;
-	for (int i = 0; i < n; i++)
+	if (n == ROUTES_MAX)
+		log_debug(LOG_KNL, "more than %d routes: VPC prefixes past them not learned",
+		    ROUTES_MAX);
+	for (int i = 0; i < n; i++) {
+		struct cgw_prefix p = { .family = AF_INET, .len = rs[i].plen,
+		    .addr.v4 = rs[i].dst };
+
+		/* memcmp-able: no padding left uninitialised */
+		if (wan_if && (unsigned int)rs[i].ifindex == wan_if && rs[i].plen) {
+			bool dup = false;
+
+			for (size_t k = 0; k < n_wan; k++)
+				dup |= wan[k].len == p.len &&
+				    wan[k].addr.v4.s_addr == p.addr.v4.s_addr;
+			if (!dup) {
+				wan = xreallocarray(wan, n_wan + 1, sizeof(*wan));
+				memset(&wan[n_wan], 0, sizeof(*wan));
+				wan[n_wan].family = AF_INET;
+				wan[n_wan].len = p.len;
+				wan[n_wan].addr.v4 = p.addr.v4;
+				n_wan++;
+			}
+			continue;
+		}
+		if (rs[i].protocol == RTPROT_CGW)
+			continue;
 		for (size_t t = 0; t < d->n_tunnels; t++)
 			/* not the tunnel's own inside /30 (169.254/16) */
 			if (d->tunnels[t].ifindex && rs[i].ifindex == d->tunnels[t].ifindex &&
 			    (cgw_addr4_host(rs[i].dst) >> 16) != 0xa9fe) {
-				struct cgw_prefix p = { .family = AF_INET,
-				    .len = rs[i].plen, .addr.v4 = rs[i].dst };
 				char a[CGW_ADDRSTRLEN];
 
 				if (learn(d, &p)) {
@@ -127,7 +171,17 @@ cleartext_tick(struct cgwd *d)
 					    cgw_prefix_str(&p, a), d->tunnels[t].conf->ifname);
 				}
 			}
+	}
 	free(rs);
+	if (n >= 0 && !same_prefixes(wan, n_wan, d->clamp.wan_routes,
+	    d->clamp.n_wan_routes)) {
+		free(d->clamp.wan_routes);
+		d->clamp.wan_routes = wan;
+		d->clamp.n_wan_routes = n_wan;
+		wan = NULL;
+		changed = true;
+	}
+	free(wan);
 	if (changed) {
 		save(d);
 		clamp_apply(d);

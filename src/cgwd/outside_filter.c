@@ -43,9 +43,24 @@ outside_rules_write(FILE *out, const struct cgw_conf *conf)
 	    "\t}\n}\n", ifn, ifn, ifn, ifn);
 }
 
+/* "\t\telements = { A, B }\n" for the prefixes but /0; nothing if none */
+static void
+prefix_elements(FILE *out, const struct cgw_prefix *p, size_t n, bool *any)
+{
+	char a[CGW_ADDRSTRLEN];
+
+	for (size_t i = 0; i < n; i++)
+		if (p[i].len) {
+			fprintf(out, "%s%s", *any ? ", " : "\t\telements = { ",
+			    cgw_prefix_str(&p[i], a));
+			*any = true;
+		}
+}
+
 void
 cleartext_rules_write(FILE *out, const struct cgw_conf *conf,
-    const struct cgw_prefix *learned, size_t n_learned)
+    const struct cgw_prefix *learned, size_t n_learned,
+    const struct cgw_prefix *wan_routes, size_t n_wan_routes)
 {
 	const char *ifn = conf->box.outside_interface;
 	char a[CGW_ADDRSTRLEN];
@@ -57,23 +72,21 @@ cleartext_rules_write(FILE *out, const struct cgw_conf *conf,
 	    "flush set inet cgw vpc_prefixes\n"
 	    "table inet cgw { set aws_outside { type ipv4_addr; }; }\n"
 	    "flush set inet cgw aws_outside\n"
+	    "table inet cgw { set wan_routes { type ipv4_addr; flags interval; auto-merge; }; }\n"
+	    "flush set inet cgw wan_routes\n"
 	    "table inet cgw {\n"
 	    "\tset vpc_prefixes {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\tauto-merge\n", out);
 	/* a default route through the VPN is no VPC prefix: with it, the
 	 * box would lose its own way to the internet with the tunnels */
 	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
-		for (size_t i = 0; i < c->n_static_routes; i++)
-			if (c->static_routes[i].len) {
-				fprintf(out, "%s%s", any ? ", " : "\t\telements = { ",
-				    cgw_prefix_str(&c->static_routes[i], a));
-				any = true;
-			}
-	for (size_t i = 0; i < n_learned; i++)
-		if (learned[i].len) {
-			fprintf(out, "%s%s", any ? ", " : "\t\telements = { ",
-			    cgw_prefix_str(&learned[i], a));
-			any = true;
-		}
+		prefix_elements(out, c->static_routes, c->n_static_routes, &any);
+	prefix_elements(out, learned, n_learned, &any);
+	if (any)
+		fputs(" }\n", out);
+	fputs("\t}\n", out);
+	fputs("\tset wan_routes {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\tauto-merge\n", out);
+	any = false;
+	prefix_elements(out, wan_routes, n_wan_routes, &any);
 	if (any)
 		fputs(" }\n", out);
 	fputs("\t}\n", out);
@@ -92,11 +105,13 @@ cleartext_rules_write(FILE *out, const struct cgw_conf *conf,
 	fprintf(out, "\tchain cleartext_fwd {\n"
 	    "\t\ttype filter hook forward priority filter; policy accept;\n"
 	    "\t\toifname \"%s\" ip daddr @aws_outside accept\n"
+	    "\t\toifname \"%s\" ip daddr @wan_routes accept\n"
 	    "\t\toifname \"%s\" ip daddr @vpc_prefixes counter drop comment \"to the VPC, not through a tunnel\"\n"
 	    "\t}\n"
 	    "\tchain cleartext_out {\n"
 	    "\t\ttype filter hook output priority filter; policy accept;\n"
 	    "\t\toifname \"%s\" ip daddr @aws_outside accept\n"
+	    "\t\toifname \"%s\" ip daddr @wan_routes accept\n"
 	    "\t\toifname \"%s\" ip daddr @vpc_prefixes counter drop comment \"to the VPC, not through a tunnel\"\n"
-	    "\t}\n}\n", ifn, ifn, ifn, ifn);
+	    "\t}\n}\n", ifn, ifn, ifn, ifn, ifn, ifn);
 }

@@ -25,9 +25,12 @@ void outside_rules_write(FILE *out, const struct cgw_conf *conf);
  * static-routes, and learned, the prefixes seen routed through its
  * tunnels) that would leave the outside interface (the tunnels down, their
  * routes gone, the default route left) is dropped and counted, forwarded
- * or the box's own; IKE and ESP to the AWS endpoints always pass.  Without
- * an outside interface, nothing. */
+ * or the box's own; IKE and ESP to the AWS endpoints always pass, and so
+ * does what a route of the outside interface's other than the default
+ * route carries (wan_routes: its subnet, a route of the operator's).
+ * Without an outside interface, nothing. */
 void cleartext_rules_write(FILE *out, const struct cgw_conf *conf,
-    const struct cgw_prefix *learned, size_t n_learned);
+    const struct cgw_prefix *learned, size_t n_learned,
+    const struct cgw_prefix *wan_routes, size_t n_wan_routes);
 
 #endif

@@ -405,6 +405,10 @@ check_box(struct vctx *v)
 		    box->metrics_listen);
 	if (!box->outside_interface)
 		err(v, &box->where, "gateway: outside-interface missing (the interface facing the internet, e.g. eth0)");
+	else if (strlen(box->outside_interface) >= 16 ||
+	    strpbrk(box->outside_interface, "/ \t") || !box->outside_interface[0])
+		err(v, &box->where, "gateway: outside-interface \"%s\" is no interface name (at most 15 characters, no '/' or spaces)",
+		    box->outside_interface);
 	for (c = v->conf->conns; c; c = c->next)
 		if (c->gateway == CGW_GW_VGW)
 			limit = 100;

@@ -48,7 +48,7 @@ static void
 test_cleartext(void)
 {
 	char text[2048], *out = NULL;
-	struct cgw_prefix learned[2];
+	struct cgw_prefix learned[2], wan;
 	size_t len = 0;
 	struct cgw_conf *c;
 	FILE *f;
@@ -57,8 +57,10 @@ test_cleartext(void)
 	c = unit_conf(text);
 	CHECK(cgw_prefix_parse("10.2.0.0/16", &learned[0], false) == 0);
 	CHECK(cgw_prefix_parse("0.0.0.0/0", &learned[1], false) == 0);
+	/* the outside interface's own subnet, inside a learned summary */
+	CHECK(cgw_prefix_parse("10.2.200.0/24", &wan, false) == 0);
 	f = open_memstream(&out, &len);
-	cleartext_rules_write(f, c, learned, 2);
+	cleartext_rules_write(f, c, learned, 2, &wan, 1);
 	fclose(f);
 	CHECK_BEFORE(out, "flush set inet cgw vpc_prefixes", "elements = { 10.2.0.0/16 }");
 	CHECK(strstr(out, "0.0.0.0/0") == NULL);
@@ -66,6 +68,10 @@ test_cleartext(void)
 	CHECK(strstr(out, "type filter hook forward priority filter"));
 	CHECK(strstr(out, "type filter hook output priority filter"));
 	CHECK_BEFORE(out, "oifname \"wan0\" ip daddr @aws_outside accept",
+	    "oifname \"wan0\" ip daddr @vpc_prefixes counter drop");
+	/* what a route of wan0's own carries passes before the drop */
+	CHECK(strstr(out, "elements = { 10.2.200.0/24 }"));
+	CHECK_BEFORE(out, "oifname \"wan0\" ip daddr @wan_routes accept",
 	    "oifname \"wan0\" ip daddr @vpc_prefixes counter drop");
 	free(out);
 	cgw_conf_free(c);
