@@ -55,10 +55,11 @@ lab_log "tunnel $cut cut: $(cat "$LAB_RUN/loop-cut.json")"
 read -r asked failed retried slowest < <(python3 -c 'import json, sys; d = json.load(open(sys.argv[1]));
 print(d["asked"], d["failed"], d["after_retry"], d["slowest_s"])' "$LAB_RUN/loop-cut.json")
 [ "$asked" -gt 20 ] || lab_fail "the loop asked only $asked"
-# The goal is none.  Measured 0 of 212 and 0 of 214 here, and once 1 of 201
-# in a loaded CI run: the query in flight at the cut, whose 2 s (1 s and a
-# retry) ran out in the outage and unbound's backed-off retransmissions.
-# More than that one is a failure.
+# The goal is none.  Measured 0 of 212 and 0 of 214 here, and 1 of 201 and
+# 1 of 203 in CI runs on a loaded machine: the query in flight at the cut,
+# whose 2 s (1 s and a retry) ran out in the outage and unbound's
+# backed-off retransmissions.  Until that is fixed, more than that one is
+# a failure.
 lab_timing dns_cut_failed "$failed"
 [ "$failed" -le 1 ] || lab_fail "tunnel cut: $failed of $asked queries failed after one retry"
 lab_timing dns_cut_asked "$asked"
