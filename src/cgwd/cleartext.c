@@ -36,19 +36,9 @@ learned_path(const struct cgwd *d)
 }
 
 static bool
-known(const struct cgwd *d, const struct cgw_prefix *p)
-{
-	for (size_t i = 0; i < d->clamp.n_learned; i++)
-		if (d->clamp.learned[i].len == p->len &&
-		    d->clamp.learned[i].addr.v4.s_addr == p->addr.v4.s_addr)
-			return true;
-	return false;
-}
-
-static bool
 learn(struct cgwd *d, const struct cgw_prefix *p)
 {
-	if (p->len == 0 || known(d, p))
+	if (p->len == 0 || cgw_prefix_in(d->clamp.learned, d->clamp.n_learned, p))
 		return false;
 	if (d->clamp.n_learned >= LEARNED_MAX) {
 		if (!d->clamp.learn_full)
@@ -107,7 +97,12 @@ static bool
 same_prefixes(const struct cgw_prefix *a, size_t na, const struct cgw_prefix *b,
     size_t nb)
 {
-	return na == nb && (na == 0 || memcmp(a, b, na * sizeof(*a)) == 0);
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!cgw_prefix_equal(&a[i], &b[i]))
+			return false;
+	return true;
 }
 
 /* Every LEARN_EVERY_S: the main table's routes through cgw's tunnels (the
@@ -140,20 +135,10 @@ cleartext_tick(struct cgwd *d)
 		struct cgw_prefix p = { .family = AF_INET, .len = rs[i].plen,
 		    .addr.v4 = rs[i].dst };
 
-		/* memcmp-able: no padding left uninitialised */
 		if (wan_if && (unsigned int)rs[i].ifindex == wan_if && rs[i].plen) {
-			bool dup = false;
-
-			for (size_t k = 0; k < n_wan; k++)
-				dup |= wan[k].len == p.len &&
-				    wan[k].addr.v4.s_addr == p.addr.v4.s_addr;
-			if (!dup) {
+			if (!cgw_prefix_in(wan, n_wan, &p)) {
 				wan = xreallocarray(wan, n_wan + 1, sizeof(*wan));
-				memset(&wan[n_wan], 0, sizeof(*wan));
-				wan[n_wan].family = AF_INET;
-				wan[n_wan].len = p.len;
-				wan[n_wan].addr.v4 = p.addr.v4;
-				n_wan++;
+				wan[n_wan++] = p;
 			}
 			continue;
 		}

@@ -34,6 +34,7 @@
 #include "cgwd/dns_wire.h"
 #include "cgwd/loop.h"
 #include "cgwd/unbound_conf.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/xalloc.h"
 
@@ -110,21 +111,12 @@ struct dns_state {
 	char unbound_detail[CGW_TEXT_MAX];
 };
 
-static uint64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* CLOCK_MONOTONIC microseconds as unix milliseconds, for show dns. */
 static uint64_t
 unix_ms_of(uint64_t us)
 {
 	struct timespec rt;
-	uint64_t now = mono_us();
+	uint64_t now = cgw_mono_us();
 
 	clock_gettime(CLOCK_REALTIME, &rt);
 	return ((uint64_t)rt.tv_sec * 1000000 + (uint64_t)rt.tv_nsec / 1000 -
@@ -170,7 +162,7 @@ unbound_state(struct cgwd *d, bool ok, const char *fmt, ...)
 	}
 	s->unbound_known = true;
 	s->unbound_ok = ok;
-	s->unbound_since_us = mono_us();
+	s->unbound_since_us = cgw_mono_us();
 	snprintf(s->unbound_detail, sizeof(s->unbound_detail), "%s", detail);
 }
 
@@ -352,7 +344,7 @@ spawn(struct cgwd *d, enum cmd_kind kind, const char *args)
 	s->out_fd = p[0];
 	s->out_len = 0;
 	s->pid = pid;
-	s->started_us = mono_us();
+	s->started_us = cgw_mono_us();
 	return 0;
 }
 
@@ -379,7 +371,7 @@ run_next(struct cgwd *d)
 		}
 		free(s->running.args);
 		s->running.args = NULL;
-		s->retry_at_us = mono_us() + RETRY_S * 1000000ull;
+		s->retry_at_us = cgw_mono_us() + RETRY_S * 1000000ull;
 		s->forwards_due = true;
 	}
 }
@@ -520,7 +512,7 @@ dns_reaped(struct cgwd *d, pid_t pid, int status)
 			drop_queued(s, CMD_RELOAD);
 			s->reload_due = true;
 		}
-		s->retry_at_us = mono_us() + RETRY_S * 1000000ull;
+		s->retry_at_us = cgw_mono_us() + RETRY_S * 1000000ull;
 	}
 	free(s->running.args);
 	s->running.args = NULL;
@@ -660,7 +652,7 @@ query_id(void)
 	uint16_t id;
 
 	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != sizeof(id))
-		id = (uint16_t)(random() ^ (long)mono_us());
+		id = (uint16_t)(random() ^ (long)cgw_mono_us());
 	return id;
 }
 
@@ -676,7 +668,7 @@ ep_set(struct cgwd *d, struct dns_endpoint *e, bool up, const char *detail)
 	cgw_addr4_str(e->addr, a);
 	e->judged = true;
 	e->up = up;
-	e->since_us = mono_us();
+	e->since_us = cgw_mono_us();
 	if (e->local) {
 		unbound_listening(d);
 		return;
@@ -712,7 +704,7 @@ on_answer(void *arg, int fd, uint32_t events)
 			continue;
 		if (!e->sent_us || dns_wire_reply(buf, (size_t)n, e->id, &rep) < 0)
 			continue;	/* late, foreign or broken: not an answer */
-		e->rtt_us = (uint32_t)(mono_us() - e->sent_us);
+		e->rtt_us = (uint32_t)(cgw_mono_us() - e->sent_us);
 		e->rcode = rep.rcode;
 		e->sent_us = 0;
 		e->misses = 0;
@@ -818,7 +810,7 @@ probe(struct cgwd *d, struct dns_endpoint *e)
 		if (errno == EADDRNOTAVAIL || errno == EINVAL)
 			ep_close(d, e);	/* the source went: bind again */
 	}
-	e->sent_us = mono_us();
+	e->sent_us = cgw_mono_us();
 	e->sent++;
 }
 
@@ -861,7 +853,7 @@ void
 dns_tick(struct cgwd *d)
 {
 	struct dns_state *s = d->dns;
-	uint64_t now = mono_us();
+	uint64_t now = cgw_mono_us();
 	bool all_judged = true;
 
 	if (!s)
@@ -926,7 +918,7 @@ sync_file(struct cgwd *d)
 		snprintf(s->write_detail, sizeof(s->write_detail),
 		    "cannot write %s: %s (cgw tries again every %d s)",
 		    s->include_path, strerror(-r), RETRY_S);
-		s->retry_at_us = mono_us() + RETRY_S * 1000000ull;
+		s->retry_at_us = cgw_mono_us() + RETRY_S * 1000000ull;
 	} else {
 		s->write_failed = false;
 		if (r > 0) {
@@ -985,7 +977,7 @@ dns_start(struct cgwd *d)
 			e->addr = dns->source;	/* where unbound listens then */
 		e->fd = -1;
 		e->forwarded = !e->local;
-		e->since_us = mono_us();
+		e->since_us = cgw_mono_us();
 	}
 	sync_file(d);
 	/* the first list_forwards tells whether unbound runs with it */
@@ -1080,7 +1072,7 @@ on_diag_answer(void *arg, int fd, uint32_t events)
 			if (dns_wire_reply(buf, (size_t)n, g->id[i], &q->reply) < 0)
 				continue;
 			q->answered = true;
-			q->rtt_us = (uint32_t)(mono_us() - g->sent_us[i]);
+			q->rtt_us = (uint32_t)(cgw_mono_us() - g->sent_us[i]);
 			break;
 		}
 		if (n < 0 && errno != EAGAIN && errno != EINTR)
@@ -1178,7 +1170,7 @@ diag_ask(struct cgwd *d, size_t i, struct in_addr from, struct in_addr to)
 		return r;
 	}
 	g->fd[i] = fd;
-	g->sent_us[i] = mono_us();
+	g->sent_us[i] = cgw_mono_us();
 	return 0;
 }
 

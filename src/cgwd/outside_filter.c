@@ -6,13 +6,54 @@
 
 #include <stdbool.h>
 
+/* A set's elements: "\t\telements = { A, B" as they come (*any: one is
+ * out), then elements_end(). */
+static void
+element(FILE *out, const char *text, bool *any)
+{
+	fprintf(out, "%s%s", *any ? ", " : "\t\telements = { ", text);
+	*any = true;
+}
+
+static void
+elements_end(FILE *out, bool any)
+{
+	if (any)
+		fputs(" }\n", out);
+	fputs("\t}\n", out);
+}
+
+/* Every tunnel's AWS endpoint, and the set's end. */
+static void
+aws_elements(FILE *out, const struct cgw_conf *conf)
+{
+	char a[CGW_ADDRSTRLEN];
+	bool any = false;
+
+	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
+		for (int k = 0; k < CGW_TUNNELS; k++)
+			if (cgw_addr4_is_set(c->tunnel[k].aws_outside))
+				element(out, cgw_addr4_str(c->tunnel[k].aws_outside, a),
+				    &any);
+	elements_end(out, any);
+}
+
+/* The prefixes but /0 (without the set's end: several lists fill one). */
+static void
+prefix_elements(FILE *out, const struct cgw_prefix *p, size_t n, bool *any)
+{
+	char a[CGW_ADDRSTRLEN];
+
+	for (size_t i = 0; i < n; i++)
+		if (p[i].len)
+			element(out, cgw_prefix_str(&p[i], a), any);
+}
+
 void
 outside_rules_write(FILE *out, const struct cgw_conf *conf)
 {
 	const struct cgw_box_conf *box = &conf->box;
 	const char *ifn = box->outside_interface;
-	char a[CGW_ADDRSTRLEN];
-	bool any = false;
 
 	if (!box->outside_filter || !ifn)
 		return;
@@ -22,16 +63,7 @@ outside_rules_write(FILE *out, const struct cgw_conf *conf)
 	    "flush set inet cgw aws_endpoints\n"
 	    "table inet cgw {\n"
 	    "\tset aws_endpoints {\n\t\ttype ipv4_addr\n", out);
-	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
-		for (int k = 0; k < CGW_TUNNELS; k++)
-			if (cgw_addr4_is_set(c->tunnel[k].aws_outside)) {
-				fprintf(out, "%s%s", any ? ", " : "\t\telements = { ",
-				    cgw_addr4_str(c->tunnel[k].aws_outside, a));
-				any = true;
-			}
-	if (any)
-		fputs(" }\n", out);
-	fputs("\t}\n", out);
+	aws_elements(out, conf);
 	/* a drop in any base chain is final, whatever the operator's own
 	 * input chains accept; an accept here decides nothing for them */
 	fprintf(out, "\tchain outside {\n"
@@ -43,27 +75,12 @@ outside_rules_write(FILE *out, const struct cgw_conf *conf)
 	    "\t}\n}\n", ifn, ifn, ifn, ifn);
 }
 
-/* "\t\telements = { A, B }\n" for the prefixes but /0; nothing if none */
-static void
-prefix_elements(FILE *out, const struct cgw_prefix *p, size_t n, bool *any)
-{
-	char a[CGW_ADDRSTRLEN];
-
-	for (size_t i = 0; i < n; i++)
-		if (p[i].len) {
-			fprintf(out, "%s%s", *any ? ", " : "\t\telements = { ",
-			    cgw_prefix_str(&p[i], a));
-			*any = true;
-		}
-}
-
 void
 cleartext_rules_write(FILE *out, const struct cgw_conf *conf,
     const struct cgw_prefix *learned, size_t n_learned,
     const struct cgw_prefix *wan_routes, size_t n_wan_routes)
 {
 	const char *ifn = conf->box.outside_interface;
-	char a[CGW_ADDRSTRLEN];
 	bool any = false;
 
 	if (!ifn)
@@ -81,27 +98,13 @@ cleartext_rules_write(FILE *out, const struct cgw_conf *conf,
 	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
 		prefix_elements(out, c->static_routes, c->n_static_routes, &any);
 	prefix_elements(out, learned, n_learned, &any);
-	if (any)
-		fputs(" }\n", out);
-	fputs("\t}\n", out);
+	elements_end(out, any);
 	fputs("\tset wan_routes {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\tauto-merge\n", out);
 	any = false;
 	prefix_elements(out, wan_routes, n_wan_routes, &any);
-	if (any)
-		fputs(" }\n", out);
-	fputs("\t}\n", out);
+	elements_end(out, any);
 	fputs("\tset aws_outside {\n\t\ttype ipv4_addr\n", out);
-	any = false;
-	for (const struct cgw_conn_conf *c = conf->conns; c; c = c->next)
-		for (int k = 0; k < CGW_TUNNELS; k++)
-			if (cgw_addr4_is_set(c->tunnel[k].aws_outside)) {
-				fprintf(out, "%s%s", any ? ", " : "\t\telements = { ",
-				    cgw_addr4_str(c->tunnel[k].aws_outside, a));
-				any = true;
-			}
-	if (any)
-		fputs(" }\n", out);
-	fputs("\t}\n", out);
+	aws_elements(out, conf);
 	fprintf(out, "\tchain cleartext_fwd {\n"
 	    "\t\ttype filter hook forward priority filter; policy accept;\n"
 	    "\t\toifname \"%s\" ip daddr @aws_outside accept\n"
